@@ -1,0 +1,1 @@
+"""French NLP stages of depeches: cleaning, tagging and fact extraction."""

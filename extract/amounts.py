@@ -1,0 +1,200 @@
+"""Money amounts: find them in a text and normalise them (value, range, currency, qualifier, per-unit)."""
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from price_parser import Price
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from text_to_num import text2num
+
+from extract.data import load_json
+from extract.types import Amount
+
+__all__ = ["find_amounts", "parse_number", "AMOUNTS_COMPONENT"]
+
+AMOUNTS_COMPONENT = "depeches_amounts_v1"
+
+# Symbol magnitudes written before a currency sign: "3,7 M€", "12 k€", "7,135 Md€".
+SYMBOL_MAGNITUDES = {"k": 10**3, "K": 10**3, "M": 10**6, "Md": 10**9, "Mds": 10**9, "Mrd": 10**9, "Mrds": 10**9, "G": 10**9}
+# Word magnitudes written before "d'euros": "3 millions d'euros", "1,2 milliard d'euros".
+WORD_MAGNITUDES = {"mille": 10**3, "million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9,
+                   "md": 10**9, "mds": 10**9, "Md": 10**9, "Mds": 10**9, "Mrd": 10**9, "Mrds": 10**9}
+NUMBER_WORDS = ("zéro un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
+                "vingt vingts trente quarante cinquante soixante cent cents").split()
+
+# Qualifier cues read just before the amount (longest first so that "pas plus de" wins over "plus de").
+QUALIFIER_CUES = [
+    ("min", r"pas moins d[e']|un peu plus d[e']|au moins|au minimum|minimum d[e']|plus d[e']|sup[ée]rieure?s? [àa]|"
+            r"d[ée]pass\w*(?: les| la)?|exc[èé]d\w*(?: les)?|[àa] partir d[e']|au-del[àa] d[e']|plancher d[e']|d[èe]s"),
+    ("max", r"pas plus d[e']|un peu moins d[e']|jusqu'[àa]|au maximum|au plus|maximum(?: d[e'])?|maximale? d[e']|moins d[e']|"
+            r"plafonn[ée]e?s? [àa]|dans la limite d[e']|plafond d[e']|inf[ée]rieure?s? [àa]|n'exc[ée]dant pas"),
+    ("approx", r"environ|d'environ|pr[èe]s d[e']|quelque|autour d[e']|de l'ordre d[e']|approximativement|[àa] peu pr[èe]s|"
+               r"grosso modo|avoisin\w*(?: les)?|~"),
+]
+POSTFIX_CUES = [("approx", r"environ"), ("max", r"au maximum|maximum|au plus"), ("min", r"au moins|au minimum|minimum")]
+# A range "de X à Y" is no range after a verb of change: "le budget passe de 10 M€ à 12 M€" gives two amounts.
+CHANGE_VERBS = r"pass\w*|augment\w*|progress\w*|baiss\w*|grimp\w*|recul\w*|chut\w*|évolu\w*|diminu\w*|port\w*|relev\w*|ramen\w*|abaiss\w*"
+# How far before or after an amount a qualifier or per-unit cue may stand, in characters.
+CUE_WINDOW = 40
+PER_UNIT = re.compile(r"\s*(?:(?:HT|TTC|bruts?|nets?|hors taxes?)\s+)?(?:(?:pour|sur) [^,.;:()\n]{1,25}?\s)?"
+                      r"(?:par|/)\s*(?!(?:la|le|les|l|un|une|des|du|de|ce|cet|cette|son|sa|ses|leur|leurs|voie|rapport|ailleurs|exemple|conséquent)\b)"
+                      r"([a-zàâçéèêëîïôûù][a-zàâçéèêëîïôûù-]+)")
+
+
+@lru_cache(maxsize=1)
+def _currency_table() -> dict[str, str]:
+    table = {}
+    for code, forms in load_json("currencies.json")["currencies"].items():
+        for form in forms:
+            table[form] = code
+    return table
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _amount_pattern() -> re.Pattern:
+    currencies = _alternation(_currency_table())
+    digits = r"(?P<num>\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?!\d)|\d+)"
+    words = rf"(?P<words>(?:{_alternation(NUMBER_WORDS)})(?:[- ](?:et[- ])?(?:{_alternation(NUMBER_WORDS + ['mille'])}))*)"
+    number = rf"(?:(?P<sign>[-+])\s?)?(?:{digits}|{words})?\s?"
+    symbol_mag = rf"(?P<smag>{_alternation(SYMBOL_MAGNITUDES)})\s?(?=[€$£]|EUR\b|euros?\b|d'euros|d'€)(?:d')?"
+    word_mag = rf"(?P<wmag>{_alternation(WORD_MAGNITUDES)})\s"
+    half_mag = r"(?P<half>demi-?)(?P<hmag>milliards?|millions?)\s"
+    currency = rf"(?:d'|de )?(?P<cur>{currencies})"
+    return re.compile(rf"(?<![\w.,+-]){number}(?:{symbol_mag}|{word_mag}|{half_mag})?{currency}(?![\w])")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """The value of a French numeral written in digits or words: '1 500,5' → 1500.5, 'trois' → 3.
+
+    >>> parse_number("1.500.000"), parse_number("3,7"), parse_number("deux cent mille")
+    (Decimal('1500000'), Decimal('3.7'), Decimal('200000'))
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if text[0].isdigit():
+        decimal = "." if re.fullmatch(r"\d+\.\d{1,2}", text) else ","
+        return Price.fromstring(text, decimal_separator=decimal).amount
+    try:
+        return Decimal(text2num(text.replace(" et ", "-et-"), "fr"))
+    except (ValueError, InvalidOperation):
+        return None
+
+
+def _currency_of(text: str) -> str:
+    return _currency_table().get(text, "EUR")
+
+
+def _value(match: re.Match) -> Decimal | None:
+    groups = match.groupdict()
+    numeral = groups["num"] or groups["words"]
+    if not numeral and not groups["half"] and groups["wmag"] != "mille":
+        return None
+    number = parse_number(numeral) if numeral else Decimal(1)
+    if number is None:
+        return None
+    number *= _magnitude_of(match) * (Decimal("0.5") if groups["half"] else 1)
+    return -number if groups["sign"] == "-" else number
+
+
+def _magnitude_of(match: re.Match) -> int:
+    groups = match.groupdict()
+    if groups["smag"]:
+        return SYMBOL_MAGNITUDES[groups["smag"]]
+    if groups["wmag"] or groups["hmag"]:
+        return WORD_MAGNITUDES[groups["wmag"] or groups["hmag"]]
+    return 1
+
+
+def _qualifier(text: str, start: int, end: int) -> str:
+    before = text[max(0, start - CUE_WINDOW):start].lower()
+    for name, cues in QUALIFIER_CUES:
+        if re.search(rf"(?:^|[\s(,])(?:{cues})\s*$", before):
+            return name
+    after = text[end:end + 20].lower()
+    for name, cues in POSTFIX_CUES:
+        if re.match(rf"\s*(?:{cues})\b", after):
+            return name
+    return "exact"
+
+
+def _per_unit(text: str, end: int) -> str | None:
+    match = PER_UNIT.match(text, end)
+    if match and "\n" not in match.group(0) and len(match.group(0)) <= CUE_WINDOW + 20:
+        return match.group(1)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _range_start() -> re.Pattern:
+    digits = r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+,\d+|\d+"
+    mags = _alternation(list(SYMBOL_MAGNITUDES) + list(WORD_MAGNITUDES))
+    currencies = _alternation(_currency_table())
+    return re.compile(rf"(?P<lead>\b(?:entre|de|d')\s?)(?P<low>{digits})(?:\s?(?P<lowmag>{mags}))?(?:\s?(?:d')?(?:{currencies}))?"
+                      rf"\s(?P<link>et|à)\s$")
+
+
+def _range_low(text: str, match: re.Match) -> tuple[int, Decimal] | None:
+    """The lower bound of "entre X et Y" / "de X à Y" ending just before the amount, if any."""
+    window_start = max(0, match.start() - 60)
+    found = _range_start().search(text[window_start:match.start()])
+    if not found or (found.group("lead").startswith("entre")) != (found.group("link") == "et"):
+        return None
+    if found.group("link") == "à" and re.search(rf"(?:{CHANGE_VERBS})\s*$", text[:window_start + found.start()].lower()):
+        return None
+    low = parse_number(found.group("low"))
+    if low is None:
+        return None
+    magnitude = SYMBOL_MAGNITUDES.get(found.group("lowmag") or "", WORD_MAGNITUDES.get(found.group("lowmag") or "", 0))
+    low *= magnitude or _magnitude_of(match)
+    return window_start + found.start("low"), low
+
+
+def _amount(text: str, match: re.Match) -> Amount | None:
+    value = _value(match)
+    if value is None:
+        return None
+    currency = _currency_of(match.group("cur"))
+    per = _per_unit(text, match.end())
+    low = _range_low(text, match)
+    if low is not None and low[1] < value:
+        start, low_value = low
+        return Amount(start, match.end(), text[start:match.end()], float(low_value), float(value), currency, "range", per)
+    qualifier = _qualifier(text, match.start(), match.end())
+    return Amount(match.start(), match.end(), match.group(0), float(value), None, currency, qualifier, per)
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every money amount of a text, in order of appearance.
+
+    >>> [(a.value, a.qualifier) for a in find_amounts("L'aide est de maximum 2 M€, contre environ 19 M€.")]
+    [(2000000.0, 'max'), (19000000.0, 'approx')]
+    """
+    found = []
+    for match in _amount_pattern().finditer(text):
+        amount = _amount(text, match)
+        if amount is None:
+            continue
+        while found and found[-1].end > amount.start:
+            found.pop()  # "entre 2 M€ et 3 M€": the range replaces its lower bound
+        found.append(amount)
+    return found
+
+
+@Language.component(AMOUNTS_COMPONENT)
+def amounts_component(doc: Doc) -> Doc:
+    """Store the amounts of the doc in doc._.amounts and as MONEY spans in doc.spans['amounts']."""
+    doc._.amounts = find_amounts(doc.text)
+    spans = [doc.char_span(a.start, a.end, label="MONEY", alignment_mode="expand") for a in doc._.amounts]
+    doc.spans["amounts"] = [s for s in spans if s is not None]
+    return doc
+
+
+if not Doc.has_extension("amounts"):
+    Doc.set_extension("amounts", default=[])

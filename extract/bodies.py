@@ -1,0 +1,115 @@
+"""Bodies: organisations of the field found by gazetteer, with canonical names, and regions as institutions."""
+
+import re
+from functools import lru_cache
+
+from extract.data import load_json
+from extract.regions import place_alternation, region_of
+from extract.types import Mention
+
+__all__ = ["canonical", "scope_of", "is_not_body", "find_bodies", "REGIONAL_BODIES"]
+
+# Bodies that exist once per region: "Transitions Pro Normandie" names the body; a Dreets keeps its national name
+# but carries its region for attribution.
+REGIONAL_BODIES = {"Transitions Pro": "named", "Carif-Oref": "named", "Dreets": "carried", "Direccte": "carried",
+                   "Drieets": "carried", "Ceser": "carried", "Crefop": "carried", "rectorat": "carried"}
+LINK = r"(?:\s*\([^()\n]{0,30}\))?\s+(?:de la |de l'|des |du |de |d'|en |pour la |pour l')?"
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    return {alias: body["name"] for body in load_json("bodies.json")["bodies"] for alias in body["aliases"]}
+
+
+@lru_cache(maxsize=1)
+def _scopes() -> dict[str, str]:
+    return {body["name"]: body["scope"] for body in load_json("bodies.json")["bodies"]}
+
+
+def canonical(name: str) -> str | None:
+    """The canonical name of a known body from any of its written forms, or None."""
+    return _aliases().get(name)
+
+
+def scope_of(name: str | None) -> str | None:
+    """'national', 'regional' or 'europe' for a known body; 'regional' for a Région; else None."""
+    if name and name.startswith("Région "):
+        return "regional"
+    if name and name.split(" ")[0] in ("Transitions", "Carif-Oref"):
+        return "regional"
+    return _scopes().get(name) if name else None
+
+
+@lru_cache(maxsize=1)
+def _not_bodies() -> frozenset:
+    return frozenset(load_json("bodies.json")["not_bodies"]["names"])
+
+
+def is_not_body(name: str) -> bool:
+    """True for publisher and programme names that are never bodies (AEF info, PIC, France 2030…)."""
+    return name in _not_bodies()
+
+
+@lru_cache(maxsize=1)
+def _body_pattern() -> re.Pattern:
+    aliases = "|".join(re.escape(a) for a in sorted(_aliases(), key=len, reverse=True) if not a.startswith("l'"))
+    return re.compile(rf"(?<![\w-])(?P<body>{aliases})(?![\w-])(?:{LINK}(?P<place>{place_alternation()})(?![\w-]))?")
+
+
+@lru_cache(maxsize=1)
+def _region_institution() -> re.Pattern:
+    return re.compile(
+        rf"(?<![\w-])(?P<lead>(?:[Cc]onseil [Rr][ée]gional|[Rr][ée]gion|[Cc]ollectivit[ée] (?:territoriale )?)"
+        rf"(?:\s+(?:de la |de l'|des |du |de |d')?(?P<place>{place_alternation()}|Sud)(?![\w-]))?)")
+
+
+def _regional_body(match: re.Match, main: str | None) -> Mention:
+    name = canonical(match.group("body"))
+    region = region_of(match.group("place")) or main
+    kind = REGIONAL_BODIES.get(name)
+    end = match.end() if match.group("place") else match.end("body")
+    norm = f"{name} {region}" if kind == "named" and region else name
+    return Mention("ORG", match.string[match.start():end], norm, match.start(), end, region if kind else None)
+
+
+# "la région" alone names the institution after these words ("financé par la région"), not after "dans la région".
+BARE_REGION_BEFORE = re.compile(r"(?:^|[\n.;:,(]\s?|\b(?:par|et|que|avec|dont|entre|pour|à|ou)\s)la\s$", re.I)
+BARE_REGION_AFTER = re.compile(r"\s(?:de |d'|du |des |où |qui compte|natale|parisienne)", re.I)
+
+
+def _is_institution(match: re.Match) -> bool:
+    lead, place = match.group("lead"), match.group("place")
+    text, start = match.string, match.start()
+    before = text[max(0, start - 14):start]
+    if lead.lower().startswith("conseil"):
+        return True
+    if lead.lower().startswith("collectivit"):
+        return place is not None
+    if re.search(r"\b(?:en|dans la)\s$", before, re.I):
+        return False
+    if place is not None:
+        return True
+    if re.search(r"\bde la\s$", before, re.I):
+        return False
+    if lead.startswith("Région"):
+        return True
+    return bool(BARE_REGION_BEFORE.search(before)) and not BARE_REGION_AFTER.match(text, match.end())
+
+
+def _institution(match: re.Match, main: str | None) -> Mention | None:
+    place = match.group("place")
+    region = "Provence-Alpes-Côte d'Azur" if place == "Sud" else (region_of(place) or main)
+    if region is None or not _is_institution(match):
+        return None
+    return Mention("ORG", match.group(0), f"Région {region}", match.start(), match.end(), region)
+
+
+def find_bodies(text: str, main: str | None = None) -> list[Mention]:
+    """Known bodies and regional institutions (ORG mentions with canonical names), in order.
+
+    >>> [m.norm for m in find_bodies("La région Normandie et la CDC financent Transitions Pro (ou CPIR) de Normandie.")]
+    ['Région Normandie', 'Caisse des dépôts', 'Transitions Pro Normandie']
+    """
+    found = [_regional_body(m, main) for m in _body_pattern().finditer(text)]
+    found += [m for m in (_institution(m, main) for m in _region_institution().finditer(text)) if m is not None]
+    return sorted(found, key=lambda mention: mention.start)

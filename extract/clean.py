@@ -1,0 +1,68 @@
+"""Cleaning: typography normalised one character for one, publisher boilerplate removed."""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extract.data import load_json
+
+__all__ = ["CleanText", "normalise", "clean", "is_boilerplate"]
+
+# One character for one, so that offsets computed on the normalised text stay valid.
+TYPOGRAPHY = str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ", "\u2003": " ",
+    "\u2010": "-", "\u2011": "-", "\u2212": "-",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"',
+    "\r": "\n", "\t": " ",
+})
+
+
+@dataclass(frozen=True)
+class CleanText:
+    text: str
+    removed_lines: int
+
+
+def normalise(text: str) -> str:
+    """Replace typographic variants by their plain form, keeping the length unchanged."""
+    return text.translate(TYPOGRAPHY)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
+    data = load_json("boilerplate.json")
+    flags = re.IGNORECASE
+    lines = tuple(re.compile(p["pattern"], flags) for p in data["line_patterns"])
+    inline = tuple(re.compile(p["pattern"], flags) for p in data["inline_patterns"])
+    return lines, inline
+
+
+def is_boilerplate(line: str) -> bool:
+    """True when a whole line is publisher boilerplate (banner, promotion, cross-reference)."""
+    line_patterns, _ = _patterns()
+    return any(p.search(line) for p in line_patterns)
+
+
+def _strip_inline(line: str) -> str:
+    _, inline = _patterns()
+    for pattern in inline:
+        line = pattern.sub("", line)
+    return line
+
+
+def clean(text: str) -> CleanText:
+    """Normalise typography, drop boilerplate lines and inline cross-references, squeeze blank lines.
+
+    >>> clean("Politique de cookies\\nLa région vote 3,7\\u00a0M€ (lire sur AEF info).").text
+    'La région vote 3,7 M€.'
+    """
+    kept, removed = [], 0
+    for line in normalise(text).split("\n"):
+        if is_boilerplate(line):
+            removed += 1
+            continue
+        line = " ".join(_strip_inline(line).split())
+        if line:
+            kept.append(line)
+    return CleanText("\n".join(kept), removed)

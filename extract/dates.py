@@ -1,0 +1,149 @@
+"""Dates: French date expressions found by rules, normalised by dateparser at their own precision."""
+
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import dateparser
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.types import DateMention
+
+__all__ = ["find_dates", "parse_published", "DATES_COMPONENT"]
+
+DATES_COMPONENT = "depeches_dates_v1"
+
+MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+          "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12}
+WEEKDAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+_MONTH = "|".join(MONTHS)
+YEAR = r"(?:19[5-9]\d|20\d{2})"
+# Words that tie a bare year to what it dates: "en 2021", "pour 2022", "le budget 2023".
+YEAR_CUES = (r"en|pour|au titre de|depuis|dès|d'ici(?: à)?|à partir de|avant|après|jusqu'en|début|fin|mi-|courant|"
+             r"budget(?: primitif)?|BP|PLF|PLFSS|loi de finances(?: pour)?|exercice|année|campagne|rentrée|"
+             r"sur la période|période|à l'horizon|horizon|entre|de|au|à")
+RELATIVE_YEARS = {"l'an dernier": -1, "l'année dernière": -1, "l'an passé": -1, "l'année passée": -1,
+                  "l'an prochain": 1, "l'année prochaine": 1, "cette année": 0, "l'année en cours": 0}
+RELATIVE_DAYS = {"aujourd'hui": 0, "hier": -1, "avant-hier": -2}
+DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
+
+PATTERNS = [
+    ("day", re.compile(rf"\b(?:(?:{WEEKDAYS})\s+)?(?:le\s+)?(?P<day>1er|[0-3]?\d)\s+(?P<month>{_MONTH})(?:\s+(?P<year>{YEAR}))?\b", re.I)),
+    ("numeric", re.compile(rf"(?<![\d/])(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>{YEAR}|\d{{2}})(?![\d/])")),
+    ("month", re.compile(rf"\b(?:(?P<cue>début|fin|mi-|courant|en|d'ici|depuis)\s*)?(?P<month>{_MONTH})(?:\s+(?P<year>{YEAR}))?\b", re.I)),
+    ("years", re.compile(rf"\b(?:(?P<cue>{YEAR_CUES})\s+)?(?P<year>{YEAR})(?:\s*[-/]\s*(?P<year2>{YEAR}))?(?!\d|,\d)", re.I)),
+    ("relyear", re.compile("|".join(re.escape(k) for k in RELATIVE_YEARS), re.I)),
+    ("relday", re.compile(r"\b(?:avant-hier|hier|aujourd'hui)\b", re.I)),
+    ("weekday", re.compile(rf"\b(?:ce\s+)?(?P<weekday>{WEEKDAYS})(?:\s+(?P<which>dernier|prochain))?\b", re.I)),
+]
+
+
+def parse_published(value: str | None) -> date | None:
+    """The publication date of an article from an ISO string, or None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value[:10]).date()
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(expression: str, base: date | None) -> date | None:
+    settings = dict(DATEPARSER_SETTINGS)
+    if base is not None:
+        settings["RELATIVE_BASE"] = datetime.combine(base, datetime.min.time())
+    parsed = dateparser.parse(expression, languages=["fr"], settings=settings)
+    return parsed.date() if parsed else None
+
+
+def _day(match: re.Match, base: date | None) -> str | None:
+    year = match.group("year")
+    if not year and base is None:
+        return None
+    day = "1" if match.group("day").lower() == "1er" else match.group("day")
+    expression = f"{day} {match.group('month')} {year or base.year}"
+    parsed = _dateparser(expression, base)
+    return parsed.isoformat() if parsed else None
+
+
+def _numeric(match: re.Match, base: date | None) -> str | None:
+    parsed = _dateparser(match.group(0), base)
+    return parsed.isoformat() if parsed else None
+
+
+def _month(match: re.Match, base: date | None) -> str | None:
+    year = match.group("year")
+    if not year and (base is None or not match.group("cue")):
+        return None
+    return f"{int(year or base.year):04d}-{MONTHS[match.group('month').lower()]:02d}"
+
+
+def _years(match: re.Match, base: date | None) -> str | None:
+    if not match.group("cue") and not match.group("year2"):
+        return None
+    return match.group("year")
+
+
+def _relyear(match: re.Match, base: date | None) -> str | None:
+    if base is None:
+        return None
+    return str(base.year + RELATIVE_YEARS[match.group(0).lower()])
+
+
+def _relday(match: re.Match, base: date | None) -> str | None:
+    if base is None:
+        return None
+    return (base + timedelta(days=RELATIVE_DAYS[match.group(0).lower()])).isoformat()
+
+
+def _weekday(match: re.Match, base: date | None) -> str | None:
+    if base is None:
+        return None
+    target = WEEKDAYS.split("|").index(match.group("weekday").lower())
+    delta = (base.weekday() - target) % 7
+    if (match.group("which") or "").lower() == "prochain":
+        return (base + timedelta(days=(target - base.weekday()) % 7 or 7)).isoformat()
+    return (base - timedelta(days=delta)).isoformat()
+
+
+RESOLVERS = {"day": _day, "numeric": _numeric, "month": _month, "years": _years,
+             "relyear": _relyear, "relday": _relday, "weekday": _weekday}
+
+
+def _cue(match: re.Match) -> str | None:
+    cue = match.groupdict().get("cue")
+    return cue.lower() if cue else None
+
+
+def find_dates(text: str, published: date | None = None) -> list[DateMention]:
+    """Date expressions of a text with their ISO value, in order; relative ones need the publication date.
+
+    >>> [d.value for d in find_dates("Voté le 14 décembre 2020, fin mai 2023, pour 2022 et mardi.", date(2021, 3, 5))]
+    ['2020-12-14', '2023-05', '2022', '2021-03-02']
+    """
+    found: list[DateMention] = []
+    taken = [False] * (len(text) + 1)
+    for kind, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            if any(taken[match.start():match.end()]):
+                continue
+            value = RESOLVERS[kind](match, published)
+            if value is None:
+                continue
+            found.append(DateMention(match.start(), match.end(), match.group(0), value, _cue(match)))
+            taken[match.start():match.end()] = [True] * (match.end() - match.start())
+    return sorted(found, key=lambda d: d.start)
+
+
+@Language.component(DATES_COMPONENT)
+def dates_component(doc: Doc) -> Doc:
+    """Store the dates of the doc in doc._.dates, resolved against doc._.published."""
+    doc._.dates = find_dates(doc.text, parse_published(doc._.published))
+    return doc
+
+
+for _name in ("dates", "published"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None if _name == "published" else [])

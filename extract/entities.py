@@ -1,0 +1,106 @@
+"""Entities: the statistical model's people and organisations, trimmed and filtered, merged with the gazetteers."""
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extract.bodies import canonical, find_bodies, is_not_body
+from extract.regions import find_places, main_region, region_of
+from extract.types import Mention
+
+__all__ = ["find_entities", "ENTITIES_COMPONENT"]
+
+ENTITIES_COMPONENT = "depeches_entities_v1"
+
+# An organisation name ends before these words: "la Caisse des dépôts pour encourager…" is "Caisse des dépôts".
+ORG_STOP_WORDS = {"pour", "afin", "qui", "que", "qu'", "dont", "en", "sur", "avec", "dans", "par", "lors", "après",
+                  "avant", "depuis", "sans", "selon", "chez", "vers", "contre", "et", "ou", "mais", "soit", "ainsi"}
+LEADING_DROP = {"le", "la", "l'", "les", "un", "une", "des", "du", "de", "d'", "au", "aux", "à", "ce", "cet", "cette",
+                "son", "sa", "ses", "leur", "leurs", "notre", "nos", "votre", "l", "d"}
+# Lowercase heads that open real organisation names in French typography ("l'université de Lille").
+ORG_HEADS = {"université", "école", "lycée", "cfa", "chambre", "agence", "association", "fédération", "syndicat",
+             "groupe", "institut", "fondation", "ministère", "comité", "commission", "cour", "observatoire", "centre",
+             "réseau", "union", "conseil", "campus", "office", "caisse", "banque", "établissement", "société",
+             "confédération", "collectif", "mutuelle", "conservatoire", "délégation", "direction", "haut-commissariat"}
+NAME_PARTICLES = {"de", "du", "des", "d'", "le", "la", "van", "von", "der", "ben", "el", "al"}
+
+
+def _trim_org(span: Span) -> str | None:
+    tokens = list(span)
+    for i, token in enumerate(tokens[1:], start=1):
+        if token.lower_ in ORG_STOP_WORDS or token.is_punct and token.text not in "-&'" or token.pos_ in ("VERB", "AUX"):
+            tokens = tokens[:i]
+            break
+    while tokens and (tokens[0].lower_ in LEADING_DROP or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and tokens[0].is_lower and tokens[0].lower_ not in ORG_HEADS:
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].lower_ in LEADING_DROP or tokens[-1].is_punct):
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    return span.doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1])]
+
+
+def _org(span: Span) -> Mention | None:
+    text = _trim_org(span)
+    if not text or is_not_body(text) or region_of(text) or len(text) < 2 or text.islower():
+        return None
+    if not any(c.isupper() for c in text):
+        return None
+    start = span.doc.text.index(text, span.start_char)
+    return Mention("ORG", text, canonical(text) or text, start, start + len(text))
+
+
+def _person(span: Span) -> Mention | None:
+    words = [t for t in span if not t.is_punct or t.text == "-"]
+    if len(words) < 2 or any(t.like_num for t in words):
+        return None
+    if not (words[0].text[:1].isupper() and words[-1].text[:1].isupper()):
+        return None
+    if any(t.is_lower and t.lower_ not in NAME_PARTICLES for t in words):
+        return None
+    text = span.text.strip(" ,.;:\"'()")
+    if canonical(text) or region_of(text) or is_not_body(text) or "AEF" in text:
+        return None
+    start = span.doc.text.index(text, span.start_char)
+    return Mention("PER", text, text, start, start + len(text))
+
+
+def _model_mentions(doc: Doc) -> list[Mention]:
+    found = []
+    for ent in doc.ents:
+        if ent.label_ == "PER":
+            found.append(_person(ent))
+        elif ent.label_ == "ORG":
+            found.append(_org(ent))
+        elif ent.label_ == "LOC" and not canonical(ent.text) and not is_not_body(ent.text):
+            found.append(Mention("LOC", ent.text, ent.text, ent.start_char, ent.end_char))
+    return [m for m in found if m is not None]
+
+
+def _overlaps(mention: Mention, others: list[Mention]) -> bool:
+    return any(mention.start < o.end and o.start < mention.end for o in others)
+
+
+def find_entities(doc: Doc) -> tuple[list[Mention], str | None]:
+    """ORG, PER and LOC mentions of a parsed doc, in order, and the dispatch's main region."""
+    places = find_places(doc.text)
+    main = main_region(places + [b for b in find_bodies(doc.text) if b.region])
+    gazetteer = find_bodies(doc.text, main)
+    gazetteer += [p for p in places if not _overlaps(p, gazetteer)]
+    model = [m for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]
+    return sorted(gazetteer + model, key=lambda m: m.start), main
+
+
+@Language.component(ENTITIES_COMPONENT)
+def entities_component(doc: Doc) -> Doc:
+    """Store the entity mentions in doc._.mentions and the main region in doc._.main_region."""
+    doc._.mentions, doc._.main_region = find_entities(doc)
+    return doc
+
+
+for _name, _default in (("mentions", []), ("main_region", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)

@@ -1,0 +1,208 @@
+"""Facts: each amount attributed a body (and its role), a date and a region, with a confidence."""
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from extract.bodies import scope_of
+from extract.types import Amount, DateMention, Fact, Mention
+
+__all__ = ["attribute", "FACTS_COMPONENT"]
+
+FACTS_COMPONENT = "depeches_facts_v1"
+
+FUNDER_VERBS = re.compile(r"^(?:financ|cofinanc|allou|vot|accord|débloqu|consacr|invest|attribu|vers|mobilis|engag|"
+                          r"lanc|publi|dot|prév|annonc|apport|octroi|octroy|subventionn|dégag|abond|distribu|affect|"
+                          r"inject|budg[eé]t|programm|propos|dépens|pren|met|mis|réserv|fix|plafonn|alimen|redistribu|"
+                          r"déploi|déploy|ouvr|signe|sign|adopt|inscri|provisionn|redéploi)", re.I)
+RECIPIENT_VERBS = re.compile(r"^(?:re[çc]|recev|obten|obtien|obtin|per[çc]|bénéfici|décroch|touch|récup|sollicit|"
+                             r"réclam|demand|espér|espèr|hérit|empoch|rafl|lève|lev|capt|voit|voi)", re.I)
+ANAPHORA = re.compile(r"\b(?:son|sa|ses|leur|leurs|il|elle|ils|elles|celle-ci|celui-ci|cette dernière|ce dernier|"
+                      r"l'institution|la collectivité|l'opérateur|l'organisme|l'agence|l'établissement)\b", re.I)
+# Dates that do not date an amount: "depuis sa mise en place fin 2019", "créé en 2014".
+UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en)\b[^,.;:()\n]{0,30}$", re.I)
+SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
+# Confidence of each way of finding a field, from the surest to the weakest.
+BODY_SCORES = {"syntax": 0.9, "clause": 0.75, "sentence": 0.6, "previous": 0.5, "none": 0.5}
+DATE_SCORES = {"own": 0.9, "sentence": 0.75, "previous": 0.55, "none": 0.7}
+REGION_SCORES = {"adjacent": 0.95, "own": 0.85, "body": 0.85, "sentence": 0.7, "main": 0.6, "none": 0.6}
+# How close (characters) a place must stand before an amount to name its region: "la Bretagne (8,6 M€)".
+ADJACENT_PLACE = 40
+
+
+@dataclass(frozen=True)
+class Context:
+    """What attribution needs to know about one amount."""
+
+    amount: Amount
+    sentence: Span
+    previous: Span | None
+    orgs: list[Mention]
+    previous_orgs: list[Mention]
+
+
+def _sentence_of(doc: Doc, start: int) -> Span:
+    return doc[doc.char_span(start, start + 1, alignment_mode="expand").start].sent
+
+
+def _previous(doc: Doc, sentence: Span) -> Span | None:
+    if sentence.start == 0:
+        return None
+    previous = doc[sentence.start - 1].sent
+    return None if "\n" in doc.text[previous.end_char:sentence.start_char + 1] else previous
+
+
+def _inside(mentions: list[Mention], span: Span | None) -> list[Mention]:
+    if span is None:
+        return []
+    return [m for m in mentions if span.start_char <= m.start and m.end <= span.end_char]
+
+
+def _is_affiliation(doc: Doc, mention: Mention) -> bool:
+    """"son président (CFDT)", "David Margueritte (LR)": an organisation in brackets is an affiliation."""
+    return doc.text[max(0, mention.start - 1):mention.start] == "(" and doc.text[mention.end:mention.end + 1] == ")"
+
+
+def _verbs_above(token: Token):
+    while True:
+        if token.pos_ in ("VERB", "AUX") or token.dep_ == "ROOT":
+            yield token
+            if token.dep_ == "conj" or token.dep_ in ("xcomp", "ccomp") and token.head.i != token.i:
+                token = token.head
+                continue
+        if token.head.i == token.i:
+            return
+        token = token.head
+
+
+def _role(verbs: list[Token]) -> str | None:
+    for verb in verbs:
+        if RECIPIENT_VERBS.match(verb.text):
+            return "recipient"
+        if FUNDER_VERBS.match(verb.text):
+            return "funder"
+    return None
+
+
+def _syntax_body(doc: Doc, ctx: Context) -> tuple[Mention, str | None] | None:
+    root = doc.char_span(ctx.amount.start, ctx.amount.end, alignment_mode="expand").root
+    seen = []
+    for verb in _verbs_above(root):
+        seen.append(verb)
+        for child in verb.children:
+            if child.dep_ not in SUBJECT_DEPS:
+                continue
+            inside = [m for m in ctx.orgs if child.left_edge.idx <= m.start < child.right_edge.idx + len(child.right_edge)]
+            if inside:
+                role = "funder" if child.dep_ == "obl:agent" else _role(seen)
+                return inside[0], role
+    return None
+
+
+def _near_body(ctx: Context) -> tuple[Mention, str] | None:
+    before = [m for m in ctx.orgs if m.end <= ctx.amount.start]
+    clause_start = max(ctx.sentence.start_char, ctx.amount.start - 120)
+    if before and not re.search(r"[;:]", ctx.sentence.doc.text[before[-1].end:ctx.amount.start]) and before[-1].start >= clause_start:
+        return before[-1], "clause"
+    if ctx.orgs:
+        return min(ctx.orgs, key=lambda m: abs(m.start - ctx.amount.start)), "sentence"
+    return None
+
+
+def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
+    found = _syntax_body(doc, ctx)
+    if found:
+        return found[0].norm, found[1], "syntax"
+    near = _near_body(ctx)
+    role = _role(list(_verbs_above(doc.char_span(ctx.amount.start, ctx.amount.end, alignment_mode="expand").root)))
+    if near:
+        return near[0].norm, role, near[1]
+    if ctx.previous_orgs and ANAPHORA.search(ctx.sentence.text):
+        return ctx.previous_orgs[0].norm, role, "previous"
+    return None, None, "none"
+
+
+def _nearest_owner(position: int, amounts: list[Amount]) -> Amount:
+    return min(amounts, key=lambda a: min(abs(position - a.start), abs(position - a.end)))
+
+
+def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount]) -> tuple[str | None, str]:
+    text = ctx.sentence.doc.text
+    usable = [d for d in dates if not UNATTACHED_DATE.search(text[max(0, d.start - 40):d.start + len(d.cue or "")])]
+    in_sentence = [d for d in usable if ctx.sentence.start_char <= d.start < ctx.sentence.end_char]
+    siblings = [a for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char]
+    own = [d for d in in_sentence if _nearest_owner(d.start, siblings) is ctx.amount]
+    if own:
+        return min(own, key=lambda d: abs(d.start - ctx.amount.start)).value, "own"
+    if in_sentence:
+        return min(in_sentence, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
+    if ctx.previous is not None:
+        earlier = [d for d in usable if ctx.previous.start_char <= d.start < ctx.previous.end_char]
+        if earlier:
+            return earlier[-1].value, "previous"
+    return None, "none"
+
+
+def _adjacent_place(doc: Doc, ctx: Context, places: list[Mention]) -> Mention | None:
+    window = doc.text[max(ctx.sentence.start_char, ctx.amount.start - ADJACENT_PLACE):ctx.amount.start]
+    candidates = [p for p in places if ctx.amount.start - ADJACENT_PLACE <= p.start and p.end <= ctx.amount.start]
+    if not candidates:
+        return None
+    gap = doc.text[candidates[-1].end:ctx.amount.start]
+    if re.fullmatch(r"\s*(?:\(|:|:\s*\(|,|\s-|\s–)?\s*(?:soit|avec|pour|de|d')?\s*", gap) and window:
+        return candidates[-1]
+    return None
+
+
+def _region(doc: Doc, ctx: Context, body: str | None, places: list[Mention], amounts: list[Amount]) -> tuple[str | None, str]:
+    adjacent = _adjacent_place(doc, ctx, places)
+    if adjacent:
+        return adjacent.region, "adjacent"
+    in_sentence = [p for p in places if ctx.sentence.start_char <= p.start < ctx.sentence.end_char]
+    siblings = [a for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char]
+    own = [p for p in in_sentence if _nearest_owner(p.start, siblings) is ctx.amount]
+    if own:
+        return min(own, key=lambda p: abs(p.start - ctx.amount.start)).region, "own"
+    body_region = next((o.region for o in ctx.orgs + ctx.previous_orgs if o.norm == body and o.region), None)
+    if body_region:
+        return body_region, "body"
+    if in_sentence:
+        return min(in_sentence, key=lambda p: abs(p.start - ctx.amount.start)).region, "sentence"
+    if doc._.main_region and scope_of(body) != "europe":
+        return doc._.main_region, "main"
+    return None, "none"
+
+
+def _context(doc: Doc, amount: Amount, orgs: list[Mention]) -> Context:
+    sentence = _sentence_of(doc, amount.start)
+    previous = _previous(doc, sentence)
+    return Context(amount, sentence, previous, _inside(orgs, sentence), _inside(orgs, previous))
+
+
+def attribute(doc: Doc) -> list[Fact]:
+    """One fact per amount of a parsed doc with amounts, dates and mentions, in order of appearance."""
+    orgs = [m for m in doc._.mentions if m.label == "ORG" and not _is_affiliation(doc, m)]
+    places = [m for m in doc._.mentions if m.region and m.label in ("LOC", "ORG")]
+    facts = []
+    for amount in doc._.amounts:
+        ctx = _context(doc, amount, orgs)
+        body, role, body_how = _body(doc, ctx)
+        date, date_how = _date(ctx, doc._.dates, doc._.amounts)
+        region, region_how = _region(doc, ctx, body, [p for p in places if p.label == "LOC"], doc._.amounts)
+        confidence = (BODY_SCORES[body_how] + DATE_SCORES[date_how] + REGION_SCORES[region_how]) / 3
+        facts.append(Fact(amount.value, amount.value_max, amount.currency, amount.qualifier, amount.per, body, role,
+                          date, region, ctx.sentence.text.strip(), amount.start, amount.end, round(confidence, 2)))
+    return facts
+
+
+@Language.component(FACTS_COMPONENT)
+def facts_component(doc: Doc) -> Doc:
+    """Store the facts of the doc in doc._.facts."""
+    doc._.facts = attribute(doc)
+    return doc
+
+
+if not Doc.has_extension("facts"):
+    Doc.set_extension("facts", default=[])

@@ -1,0 +1,92 @@
+"""Regions: places (regions, variants, former regions, départements, prefectures, cities) resolved to official regions."""
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from extract.data import load_csv, load_json
+from extract.types import Mention
+
+__all__ = ["OFFICIAL_REGIONS", "place_table", "region_of", "find_places", "main_region", "place_alternation"]
+
+OFFICIAL_REGIONS = tuple(load_json("regions.json")["regions"])
+# A département number in context: "dans le 93", "en Gironde (33)" is already resolved by the name.
+DEPARTEMENT_NUMBER = re.compile(r"\b(?:dans|du|de|pour) l[ea] (?P<code>\d{2}|2[AB]|97[1-6])\b(?![,.]?\d|\s?%)")
+# The main region of a dispatch must be named at least this many times, and more than any other.
+MAIN_REGION_MIN_MENTIONS = 2
+
+
+@lru_cache(maxsize=1)
+def place_table() -> dict[str, str]:
+    """Every written form of a place mapped to its official region; forms naming two regions are left out."""
+    forms: dict[str, set[str]] = {}
+
+    def add(form: str, region: str) -> None:
+        forms.setdefault(form, set()).add(region)
+
+    for region, entry in load_json("regions.json")["regions"].items():
+        for form in [region, *entry["variants"], *entry["former"], *entry["cities"]]:
+            add(form, region)
+    for row in load_csv("departements.csv"):
+        add(row["name"], row["region"])
+        add(row["prefecture"], row["region"])
+    return {form: regions.pop() for form, regions in forms.items() if len(regions) == 1}
+
+
+@lru_cache(maxsize=1)
+def _departement_codes() -> dict[str, str]:
+    return {row["code"]: row["region"] for row in load_csv("departements.csv")}
+
+
+def region_of(name: str | None) -> str | None:
+    """The official region a place name resolves to, or None."""
+    return place_table().get(name) if name else None
+
+
+def place_alternation() -> str:
+    """A regular-expression alternation of every place form, longest first."""
+    return "|".join(re.escape(f) for f in sorted(place_table(), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _place_pattern() -> re.Pattern:
+    return re.compile(rf"(?<![\w-])(?:{place_alternation()})(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def _context() -> tuple[frozenset, re.Pattern]:
+    data = load_json("regions.json")["needs_context"]
+    before = "|".join(re.escape(w) for w in data["before"])
+    return frozenset(data["words"]), re.compile(rf"(?:^|[\s(])(?:{before})\s?$", re.I)
+
+
+def _in_context(text: str, start: int, end: int) -> bool:
+    words, before = _context()
+    if text[start:end] not in words:
+        return True
+    if re.match(r"\s?\((?:\d{2}|2[AB]|97\d)\)", text[end:end + 6]):
+        return True
+    return bool(before.search(text[max(0, start - 16):start]))
+
+
+def find_places(text: str) -> list[Mention]:
+    """Place mentions resolving to a region (LOC, norm = official region), in order."""
+    table = place_table()
+    found = [Mention("LOC", m.group(0), table[m.group(0)], m.start(), m.end(), table[m.group(0)])
+             for m in _place_pattern().finditer(text) if _in_context(text, m.start(), m.end())]
+    codes = _departement_codes()
+    for m in DEPARTEMENT_NUMBER.finditer(text):
+        region = codes.get(m.group("code"))
+        if region:
+            found.append(Mention("LOC", m.group("code"), region, m.start("code"), m.end("code"), region))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def main_region(mentions: list[Mention]) -> str | None:
+    """The region a dispatch is about: named most often, at least twice, and more than any other."""
+    counts = Counter(m.region for m in mentions if m.region).most_common(2)
+    if not counts or counts[0][1] < MAIN_REGION_MIN_MENTIONS:
+        return None
+    if len(counts) == 2 and counts[1][1] == counts[0][1]:
+        return None
+    return counts[0][0]

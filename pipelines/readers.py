@@ -1,0 +1,406 @@
+"""Read dumps of news dispatches (.txt, .html/.htm, .jsonl, .jsonl.gz) into articles or rejects.
+
+Every input gives something back: a RawArticle, or a Reject naming the file (and line) and why.
+Bad input never raises; JSONL dumps are streamed line by line.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Iterable, Iterator, NamedTuple
+
+import trafilatura
+from lxml.etree import LxmlError
+
+__all__ = ["RawArticle", "Reject", "read_paths", "read_file"]
+
+# Leading bytes looked at to tell binary from text: enough for a file header and a few lines,
+# small enough to stay cheap on big dumps (git sniffs about as much).
+SNIFF_BYTES = 8192
+# Share of C0 control bytes above which a head without NUL is still binary: text has almost
+# none, images and archives are full of them.
+BINARY_CONTROL_SHARE = 0.30
+# Share of control characters a fallback decoding may hold and still count as text: one stray
+# control character in a hundred is tolerated, more means the guessed encoding is wrong.
+MAX_CONTROL_SHARE = 0.01
+# C0 control bytes other than \t \n \r, and DEL: never found in ordinary text.
+CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r") + b"\x7f"
+# The same, as characters, plus the C1 range that latin-1 makes of bytes 0x80-0x9f.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Tried in order when UTF-8 fails: cp1252 is what French Windows tools write; latin-1 decodes
+# any byte at all, so it comes last and is kept only when the result looks like text.
+FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+# What gzip raises on a cut or damaged stream, as opposed to an unreadable file.
+GZIP_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
+# What the HTML parser may raise on hostile pages (deep nesting, broken markup).
+HTML_ERRORS = (ValueError, RecursionError, LxmlError)
+# Record fields that must be strings (or null) when present.
+STRING_FIELDS = ("url", "title", "text", "html")
+# JSON names of Python types, so reasons speak the dump's language.
+JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
+# Suffix of gzipped JSONL dumps, matched before the plain one-dot extension.
+GZIP_JSONL = ".jsonl.gz"
+UNDECODABLE = "undecodable bytes (not UTF-8, cp1252 or latin-1 text)"
+NO_EXTENSION = "unsupported file type (no extension)"
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """One article read from a dump, before any extraction."""
+
+    id: str
+    source: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    line: int | None = None
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Reject:
+    """Something in a dump that could not be read as an article, and why."""
+
+    source: str
+    reason: str
+    line: int | None = None
+    id: str | None = None
+
+
+class _Page(NamedTuple):
+    """What trafilatura found in an HTML page."""
+
+    text: str
+    title: str | None
+    published: str | None
+    url: str | None
+
+
+def read_paths(paths: Iterable[str | os.PathLike]) -> Iterator[RawArticle | Reject]:
+    """Read files and folders (walked recursively in name order), yielding articles and rejects."""
+    for path in paths:
+        path = os.fspath(path)
+        if os.path.isdir(path):
+            yield from _walk(path, frozenset())
+        else:
+            yield from read_file(path)
+
+
+def read_file(path: str | os.PathLike) -> Iterator[RawArticle | Reject]:
+    """Read one file according to its extension, yielding its articles and rejects."""
+    source = os.fspath(path)
+    if not os.path.exists(source):
+        yield Reject(source, "no such file or directory")
+    elif os.path.isdir(source):
+        yield Reject(source, "is a directory")
+    elif not os.path.isfile(source):
+        yield Reject(source, "not a regular file")
+    else:
+        kind = _file_kind(source)
+        reader = READERS.get(kind)
+        if reader is None:
+            yield Reject(source, f"unsupported file type '{kind}'" if kind else NO_EXTENSION)
+        else:
+            yield from reader(source)
+
+
+def _walk(folder: str, parents: frozenset[str]) -> Iterator[RawArticle | Reject]:
+    """Read the non-hidden entries of a folder, depth first, in name order."""
+    real = os.path.realpath(folder)
+    if real in parents:
+        yield Reject(folder, "folder link loops back to a parent folder, not followed")
+        return
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as error:
+        yield Reject(folder, _os_reason(error))
+        return
+    for name in names:
+        if name.startswith("."):
+            continue
+        path = os.path.join(folder, name)
+        if os.path.isdir(path):
+            yield from _walk(path, parents | {real})
+        else:
+            yield from read_file(path)
+
+
+def _file_kind(path: str) -> str:
+    """Return the lower-cased extension that decides how a file is read ('.jsonl.gz' counts as one)."""
+    name = os.path.basename(path).lower()
+    if name.endswith(GZIP_JSONL):
+        return GZIP_JSONL
+    return os.path.splitext(name)[1]
+
+
+def _stem(path: str) -> str:
+    """Return the file name without its extension, used as the id of one-article files."""
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def _os_reason(error: OSError) -> str:
+    """Describe an OS error briefly, without the path the Reject already carries."""
+    return f"cannot read file: {error.strerror or error}"
+
+
+def _is_binary(head: bytes) -> bool:
+    """Tell whether the first bytes of a file are binary: a NUL, or mostly control bytes."""
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    controls = len(head) - len(head.translate(None, CONTROL_BYTES))
+    return controls / len(head) > BINARY_CONTROL_SHARE
+
+
+def _looks_like_text(text: str) -> bool:
+    """Tell whether decoded text is plausible: no NUL and almost no control characters."""
+    if "\x00" in text:
+        return False
+    controls = sum(1 for _ in CONTROL_CHARS.finditer(text))
+    return controls <= MAX_CONTROL_SHARE * len(text)
+
+
+def _decode(data: bytes) -> tuple[str, str] | None:
+    """Decode bytes as UTF-8 (BOM stripped), else cp1252 or latin-1 if that gives text; None otherwise."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, encoding
+    return None
+
+
+def _read_document(path: str) -> tuple[str, str] | Reject:
+    """Read and decode a whole one-article file, or say why it cannot be."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return Reject(path, _os_reason(error), id=_stem(path))
+    if not data.strip():
+        return Reject(path, "empty article", id=_stem(path))
+    if _is_binary(data[:SNIFF_BYTES]):
+        return Reject(path, "binary file", id=_stem(path))
+    decoded = _decode(data)
+    if decoded is None:
+        return Reject(path, UNDECODABLE, id=_stem(path))
+    return decoded
+
+
+def _read_txt(path: str) -> Iterator[RawArticle | Reject]:
+    """Read a plain-text file holding one article."""
+    decoded = _read_document(path)
+    if isinstance(decoded, Reject):
+        yield decoded
+        return
+    text, encoding = decoded
+    yield _make_article(path, _stem(path), text, encoding)
+
+
+def _read_html(path: str) -> Iterator[RawArticle | Reject]:
+    """Read an HTML page holding one article: its main text, title, date and canonical url."""
+    decoded = _read_document(path)
+    if isinstance(decoded, Reject):
+        yield decoded
+        return
+    html, encoding = decoded
+    page = _extract_page(html)
+    if isinstance(page, str):
+        yield Reject(path, page, id=_stem(path))
+        return
+    yield _make_article(
+        path, _stem(path), page.text, encoding, title=page.title, url=page.url, published=page.published
+    )
+
+
+def _extract_page(html: str) -> _Page | str:
+    """Extract the main text and metadata of a page with trafilatura, or return why there is none."""
+    try:
+        document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    except HTML_ERRORS as error:
+        return f"HTML extraction failed: {error or type(error).__name__}"
+    if document is None or not (document.text or "").strip():
+        return "no article text in page"
+    return _Page(document.text, _clean(document.title), _iso_date(document.date), _clean(document.url))
+
+
+def _read_jsonl(path: str) -> Iterator[RawArticle | Reject]:
+    """Stream a JSONL dump, one article a line."""
+    yield from _read_lines(path, open)
+
+
+def _read_jsonl_gz(path: str) -> Iterator[RawArticle | Reject]:
+    """Stream a gzipped JSONL dump, one article a line."""
+    yield from _read_lines(path, gzip.open)
+
+
+def _read_lines(path: str, opener: Callable) -> Iterator[RawArticle | Reject]:
+    """Stream a JSONL dump opened with `opener`, after checking its head is not binary."""
+    binary = _sniff_binary(path, opener)
+    if binary is not None:
+        yield binary
+        return
+    try:
+        with opener(path, "rb") as stream:
+            yield from _parse_stream(stream, path)
+    except OSError as error:
+        yield Reject(path, _os_reason(error))
+
+
+def _sniff_binary(path: str, opener: Callable) -> Reject | None:
+    """Reject a dump whose first bytes are binary or unreadable; a broken gzip is left to the line reader."""
+    try:
+        with opener(path, "rb") as stream:
+            head = stream.read(SNIFF_BYTES)
+    except GZIP_ERRORS:
+        return None
+    except OSError as error:
+        return Reject(path, _os_reason(error))
+    return Reject(path, "binary file") if _is_binary(head) else None
+
+
+def _parse_stream(stream, source: str) -> Iterator[RawArticle | Reject]:
+    """Yield an article or reject for each non-blank line; a broken gzip ends it with a reject."""
+    lines = iter(stream)
+    number, records = 0, 0
+    while True:
+        try:
+            raw = next(lines, None)
+        except GZIP_ERRORS as error:
+            yield Reject(source, f"truncated gzip: {error}", line=number + 1)
+            return
+        if raw is None:
+            break
+        number += 1
+        if raw.strip():
+            records += 1
+            yield _parse_line(raw, source, number)
+    if records == 0:
+        yield Reject(source, "empty article")
+
+
+def _parse_line(raw: bytes, source: str, number: int) -> RawArticle | Reject:
+    """Decode and parse one JSONL line into an article or a reject."""
+    decoded = _decode(raw.rstrip(b"\r\n"))
+    if decoded is None:
+        return Reject(source, UNDECODABLE, number)
+    line, encoding = decoded
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return Reject(source, f"invalid JSON: {error.msg} (col {error.colno})", number)
+    except (ValueError, RecursionError) as error:
+        return Reject(source, f"invalid JSON: {error or 'nested too deeply'}", number)
+    if not isinstance(record, dict):
+        return Reject(source, "not a JSON object", number)
+    return _record_article(record, source, number, encoding)
+
+
+def _record_article(record: dict, source: str, number: int, encoding: str) -> RawArticle | Reject:
+    """Turn one JSON record into an article, from its text or else its html."""
+    article_id = _record_id(record)
+    problem = _field_problem(record)
+    if problem:
+        return Reject(source, problem, number, article_id)
+    if article_id is None:
+        return Reject(source, "no id", number)
+    published = _iso_date(record.get("published"))
+    if record.get("text") is not None:
+        return _make_article(
+            source, article_id, record["text"], encoding,
+            title=record.get("title"), url=record.get("url"), published=published, line=number,
+        )
+    if record.get("html") is None:
+        return Reject(source, "no text or html field", number, article_id)
+    page = _extract_page(record["html"])
+    if isinstance(page, str):
+        return Reject(source, page, number, article_id)
+    return _make_article(
+        source, article_id, page.text, encoding, line=number,
+        title=_clean(record.get("title")) or page.title,
+        url=_clean(record.get("url")) or page.url,
+        published=published or page.published,
+    )
+
+
+def _record_id(record: dict) -> str | None:
+    """Return the record's id (a whole number is written out), else its url, else None."""
+    for key in ("id", "url"):
+        value = record.get(key)
+        if type(value) is int:
+            value = str(value)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _field_problem(record: dict) -> str | None:
+    """Say which field of a record has the wrong JSON type, if any."""
+    value = record.get("id")
+    if value is not None and type(value) not in (str, int):
+        return f"field 'id' is not a string or number (got {_json_type(value)})"
+    for key in STRING_FIELDS:
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"field '{key}' is not a string (got {_json_type(value)})"
+    return None
+
+
+def _json_type(value: object) -> str:
+    """Name the JSON type of a parsed value."""
+    return JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _make_article(
+    source: str, article_id: str, text: str, encoding: str, *,
+    title: str | None = None, url: str | None = None, published: str | None = None, line: int | None = None,
+) -> RawArticle | Reject:
+    """Build an article with newlines normalised to \\n, or reject it when its text is blank."""
+    if not text.strip():
+        return Reject(source, "empty article", line, article_id)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return RawArticle(
+        id=article_id, source=source, text=text, title=_clean(title), url=_clean(url),
+        published=published, line=line, encoding=encoding,
+    )
+
+
+def _clean(value: str | None) -> str | None:
+    """Strip a metadata string, turning an empty one into None."""
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+def _iso_date(value: object) -> str | None:
+    """Return the date part of an ISO date or datetime as YYYY-MM-DD; None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.strip()).date().isoformat()
+    except ValueError:
+        return None
+
+
+# How each supported extension is read.
+READERS = {
+    ".txt": _read_txt,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".jsonl": _read_jsonl,
+    GZIP_JSONL: _read_jsonl_gz,
+}
