@@ -104,6 +104,17 @@ def _institution(match: re.Match, main: str | None) -> Mention | None:
     return Mention("ORG", match.group(0), f"Région {region}", match.start(), match.end(), region)
 
 
+@lru_cache(maxsize=1)
+def _named_pattern() -> re.Pattern:
+    patterns = load_json("bodies.json")["org_patterns"]["patterns"]
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def _named(match: re.Match) -> Mention:
+    text = match.group(0)
+    return Mention("ORG", text, text[0].upper() + text[1:], match.start(), match.end())
+
+
 def find_bodies(text: str, main: str | None = None) -> list[Mention]:
     """Known bodies and regional institutions (ORG mentions with canonical names), in order.
 
@@ -112,4 +123,6 @@ def find_bodies(text: str, main: str | None = None) -> list[Mention]:
     """
     found = [_regional_body(m, main) for m in _body_pattern().finditer(text)]
     found += [m for m in (_institution(m, main) for m in _region_institution().finditer(text)) if m is not None]
+    found += [_named(m) for m in _named_pattern().finditer(text)
+              if not any(f.start < m.end() and m.start() < f.end for f in found)]
     return sorted(found, key=lambda mention: mention.start)

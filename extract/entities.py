@@ -15,7 +15,9 @@ ENTITIES_COMPONENT = "depeches_entities_v1"
 
 # An organisation name ends before these words: "la Caisse des dépôts pour encourager…" is "Caisse des dépôts".
 ORG_STOP_WORDS = {"pour", "afin", "qui", "que", "qu'", "dont", "en", "sur", "avec", "dans", "par", "lors", "après",
-                  "avant", "depuis", "sans", "selon", "chez", "vers", "contre", "et", "ou", "mais", "soit", "ainsi"}
+                  "avant", "depuis", "sans", "selon", "chez", "vers", "contre", "ou", "mais", "soit", "ainsi"}
+# "et" ends a name only before a determiner: "la Région et l'État", not "Agence de services et de paiement".
+DETERMINERS = {"le", "la", "l'", "les", "un", "une", "son", "sa", "ses", "leur", "leurs", "ce", "cette"}
 LEADING_DROP = {"le", "la", "l'", "les", "un", "une", "des", "du", "de", "d'", "au", "aux", "à", "ce", "cet", "cette",
                 "son", "sa", "ses", "leur", "leurs", "notre", "nos", "votre", "l", "d"}
 # Lowercase heads that open real organisation names in French typography ("l'université de Lille").
@@ -29,7 +31,9 @@ NAME_PARTICLES = {"de", "du", "des", "d'", "le", "la", "van", "von", "der", "ben
 def _trim_org(span: Span) -> str | None:
     tokens = list(span)
     for i, token in enumerate(tokens[1:], start=1):
-        if token.lower_ in ORG_STOP_WORDS or token.is_punct and token.text not in "-&'" or token.pos_ in ("VERB", "AUX"):
+        ends_with_and = token.lower_ == "et" and token.i + 1 < len(span.doc) and span.doc[token.i + 1].lower_ in DETERMINERS
+        if token.lower_ in ORG_STOP_WORDS or ends_with_and or token.is_punct and token.text not in "-&'" \
+                or token.pos_ in ("VERB", "AUX"):
             tokens = tokens[:i]
             break
     while tokens and (tokens[0].lower_ in LEADING_DROP or tokens[0].is_punct):
@@ -48,6 +52,8 @@ def _org(span: Span) -> Mention | None:
     if not text or is_not_body(text) or region_of(text) or len(text) < 2 or text.islower():
         return None
     if not any(c.isupper() for c in text):
+        return None
+    if " " not in text and span.doc[span.start].pos_ in ("VERB", "ADJ", "ADV") and not text.isupper():
         return None
     start = span.doc.text.index(text, span.start_char)
     return Mention("ORG", text, canonical(text) or text, start, start + len(text))
@@ -84,10 +90,19 @@ def _overlaps(mention: Mention, others: list[Mention]) -> bool:
     return any(mention.start < o.end and o.start < mention.end for o in others)
 
 
+# The lead of a dispatch: its headline and first paragraph, where its main region is named.
+LEAD_LINES = 2
+
+
+def _lead_end(text: str) -> int:
+    lines = text.split("\n")
+    return sum(len(line) + 1 for line in lines[:LEAD_LINES])
+
+
 def find_entities(doc: Doc) -> tuple[list[Mention], str | None]:
     """ORG, PER and LOC mentions of a parsed doc, in order, and the dispatch's main region."""
     places = find_places(doc.text)
-    main = main_region(places + [b for b in find_bodies(doc.text) if b.region])
+    main = main_region(places + [b for b in find_bodies(doc.text) if b.region], _lead_end(doc.text))
     gazetteer = find_bodies(doc.text, main)
     gazetteer += [p for p in places if not _overlaps(p, gazetteer)]
     model = [m for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]

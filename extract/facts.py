@@ -1,6 +1,7 @@
 """Facts: each amount attributed a body (and its role), a date and a region, with a confidence."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -25,7 +26,10 @@ ANAPHORA = re.compile(r"\b(?:son|sa|ses|leur|leurs|il|elle|ils|elles|celle-ci|ce
 UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en)\b[^,.;:()\n]{0,30}$", re.I)
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 # Confidence of each way of finding a field, from the surest to the weakest.
-BODY_SCORES = {"syntax": 0.9, "clause": 0.75, "sentence": 0.6, "previous": 0.5, "none": 0.5}
+BODY_SCORES = {"syntax": 0.9, "clause": 0.75, "sentence": 0.6, "previous": 0.5, "main": 0.5, "none": 0.5}
+# The body a dispatch is about must be named at least this often, and more than any other, to stand for amounts
+# whose own sentence names none.
+MAIN_BODY_MIN_MENTIONS = 3
 DATE_SCORES = {"own": 0.9, "sentence": 0.75, "previous": 0.55, "none": 0.7}
 REGION_SCORES = {"adjacent": 0.95, "own": 0.85, "body": 0.85, "sentence": 0.7, "main": 0.6, "none": 0.6}
 # How close (characters) a place must stand before an amount to name its region: "la Bretagne (8,6 M€)".
@@ -41,6 +45,7 @@ class Context:
     previous: Span | None
     orgs: list[Mention]
     previous_orgs: list[Mention]
+    main_body: str | None = None
 
 
 def _sentence_of(doc: Doc, start: int) -> Span:
@@ -121,7 +126,19 @@ def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
         return near[0].norm, role, near[1]
     if ctx.previous_orgs and ANAPHORA.search(ctx.sentence.text):
         return ctx.previous_orgs[0].norm, role, "previous"
+    if ctx.main_body:
+        return ctx.main_body, role, "main"
     return None, None, "none"
+
+
+def main_body(orgs: list[Mention]) -> str | None:
+    """The body a dispatch is about: named most often, at least MAIN_BODY_MIN_MENTIONS times, more than any other."""
+    counts = Counter(m.norm for m in orgs).most_common(2)
+    if not counts or counts[0][1] < MAIN_BODY_MIN_MENTIONS:
+        return None
+    if len(counts) == 2 and counts[1][1] == counts[0][1]:
+        return None
+    return counts[0][0]
 
 
 def _nearest_owner(position: int, amounts: list[Amount]) -> Amount:
@@ -146,12 +163,12 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount]) -> tupl
 
 
 def _adjacent_place(doc: Doc, ctx: Context, places: list[Mention]) -> Mention | None:
-    window = doc.text[max(ctx.sentence.start_char, ctx.amount.start - ADJACENT_PLACE):ctx.amount.start]
+    """A place just before the amount on the same line: "la Bretagne (8,6 M€)", "Bretagne : 61,4 M€"."""
     candidates = [p for p in places if ctx.amount.start - ADJACENT_PLACE <= p.start and p.end <= ctx.amount.start]
     if not candidates:
         return None
     gap = doc.text[candidates[-1].end:ctx.amount.start]
-    if re.fullmatch(r"\s*(?:\(|:|:\s*\(|,|\s-|\s–)?\s*(?:soit|avec|pour|de|d')?\s*", gap) and window:
+    if re.fullmatch(r"[ ]*(?:\(|:|:[ ]*\(|,|[ ]-|[ ]–)?[ ]*(?:soit|avec|pour|de|d')?[ ]*", gap):
         return candidates[-1]
     return None
 
@@ -175,19 +192,19 @@ def _region(doc: Doc, ctx: Context, body: str | None, places: list[Mention], amo
     return None, "none"
 
 
-def _context(doc: Doc, amount: Amount, orgs: list[Mention]) -> Context:
+def _context(doc: Doc, amount: Amount, orgs: list[Mention], main: str | None) -> Context:
     sentence = _sentence_of(doc, amount.start)
     previous = _previous(doc, sentence)
-    return Context(amount, sentence, previous, _inside(orgs, sentence), _inside(orgs, previous))
+    return Context(amount, sentence, previous, _inside(orgs, sentence), _inside(orgs, previous), main)
 
 
 def attribute(doc: Doc) -> list[Fact]:
     """One fact per amount of a parsed doc with amounts, dates and mentions, in order of appearance."""
     orgs = [m for m in doc._.mentions if m.label == "ORG" and not _is_affiliation(doc, m)]
     places = [m for m in doc._.mentions if m.region and m.label in ("LOC", "ORG")]
-    facts = []
+    facts, main = [], main_body(orgs)
     for amount in doc._.amounts:
-        ctx = _context(doc, amount, orgs)
+        ctx = _context(doc, amount, orgs, main)
         body, role, body_how = _body(doc, ctx)
         date, date_how = _date(ctx, doc._.dates, doc._.amounts)
         region, region_how = _region(doc, ctx, body, [p for p in places if p.label == "LOC"], doc._.amounts)

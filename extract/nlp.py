@@ -31,12 +31,19 @@ class Extraction:
     main_region: str | None = None
 
 
+# Within a line, no sentence starts right after these: "Bretagne : 61,4 M€", "Centre-Val de Loire".
+NO_BREAK_AFTER = {":", "(", ",", ";", "-", "–", "/"}
+
+
 @Language.component(SENTENCES_COMPONENT)
 def lines_component(doc: Doc) -> Doc:
-    """A line break always ends a sentence: scraped dispatches put one paragraph a line."""
+    """A line break always ends a sentence (one paragraph a line); a colon or a hyphen never does."""
     for token in doc[1:]:
-        if "\n" in doc[token.i - 1].whitespace_ or doc[token.i - 1].text.strip() == "":
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or previous.text.strip() == "":
             token.is_sent_start = True
+        elif previous.text in NO_BREAK_AFTER or token.text.startswith("-"):
+            token.is_sent_start = False
     return doc
 
 

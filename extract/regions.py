@@ -82,9 +82,10 @@ def find_places(text: str) -> list[Mention]:
     return sorted(found, key=lambda mention: mention.start)
 
 
-def main_region(mentions: list[Mention]) -> str | None:
-    """The region a dispatch is about: named most often, at least twice, and more than any other."""
-    counts = Counter(m.region for m in mentions if m.region).most_common(2)
+def main_region(mentions: list[Mention], lead_end: int | None = None) -> str | None:
+    """The region a dispatch is about: named in its lead (before lead_end), most often, at least twice, more than any other."""
+    in_lead = {m.region for m in mentions if m.region and (lead_end is None or m.start < lead_end)}
+    counts = Counter(m.region for m in mentions if m.region in in_lead).most_common(2)
     if not counts or counts[0][1] < MAIN_REGION_MIN_MENTIONS:
         return None
     if len(counts) == 2 and counts[1][1] == counts[0][1]:
