@@ -24,6 +24,9 @@ WORD_MAGNITUDES = {"mille": 10**3, "million": 10**6, "millions": 10**6, "milliar
 NUMBER_WORDS = ("zéro un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
                 "vingt vingts trente quarante cinquante soixante cent cents").split()
 
+# Largest amount believed: a million milliards, ten times the world's yearly output; anything above
+# ("999999999999999999999 €", a run of digits) is a typo or garbage, and would not fit a float.
+MAX_AMOUNT = 10**15
 # Qualifier cues read just before the amount (longest first so that "pas plus de" wins over "plus de").
 QUALIFIER_CUES = [
     ("min", r"pas moins d[e']|un peu plus d[e']|au moins|au minimum|minimum d[e']|plus d[e']|sup[ée]rieure?s? [àa]|"
@@ -66,7 +69,7 @@ def _amount_pattern() -> re.Pattern:
     word_mag = rf"(?P<wmag>{_alternation(WORD_MAGNITUDES)})\s"
     half_mag = r"(?P<half>demi-?)(?P<hmag>milliards?|millions?)\s"
     currency = rf"(?:d'|de )?(?P<cur>{currencies})"
-    return re.compile(rf"(?<![\w.,+-]){number}(?:{symbol_mag}|{word_mag}|{half_mag})?{currency}(?![\w])")
+    return re.compile(rf"(?<![\w.,+^-]){number}(?:{symbol_mag}|{word_mag}|{half_mag})?{currency}(?![\w])")
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -158,7 +161,7 @@ def _range_low(text: str, match: re.Match) -> tuple[int, Decimal] | None:
 
 def _amount(text: str, match: re.Match) -> Amount | None:
     value = _value(match)
-    if value is None:
+    if value is None or abs(value) > MAX_AMOUNT:
         return None
     currency = _currency_of(match.group("cur"))
     per = _per_unit(text, match.end())

@@ -26,7 +26,7 @@ ANAPHORA = re.compile(r"\b(?:son|sa|ses|leur|leurs|il|elle|ils|elles|celle-ci|ce
 UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en)\b[^,.;:()\n]{0,30}$", re.I)
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 # Confidence of each way of finding a field, from the surest to the weakest.
-BODY_SCORES = {"syntax": 0.9, "clause": 0.75, "sentence": 0.6, "previous": 0.5, "main": 0.5, "none": 0.5}
+BODY_SCORES = {"adjacent": 0.9, "syntax": 0.9, "clause": 0.75, "sentence": 0.6, "previous": 0.5, "main": 0.5, "none": 0.5}
 # The body a dispatch is about must be named at least this often, and more than any other, to stand for amounts
 # whose own sentence names none.
 MAIN_BODY_MIN_MENTIONS = 3
@@ -34,6 +34,11 @@ DATE_SCORES = {"own": 0.9, "sentence": 0.75, "previous": 0.55, "none": 0.7}
 REGION_SCORES = {"adjacent": 0.95, "own": 0.85, "body": 0.85, "sentence": 0.7, "main": 0.6, "none": 0.6}
 # How close (characters) a place must stand before an amount to name its region: "la Bretagne (8,6 M€)".
 ADJACENT_PLACE = 40
+# How close a body must stand before its amount to be its subject whatever the parse says:
+# "la Région apporte 38 M€ et France Travail 24 M€", "l'université de Lille obtient la plus forte dotation, 21,5 M€".
+ADJACENT_BODY = 45
+# A body named right after the amount: "dont 187 M€ par l'État", "les 500 M€ de l'État".
+AFTER_BODY = re.compile(r"[ ]*(?:(?:apporté|versé|financé|accordé|alloué|attribué)e?s?[ ]+)?(?P<link>par|de)[ ]+(?:la |le |l'|les |du )?$")
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,35 @@ def _near_body(ctx: Context) -> tuple[Mention, str] | None:
     return None
 
 
+def _adjacent_body(ctx: Context) -> tuple[Mention, str | None] | None:
+    """A body standing just before or just after its amount, within the same clause."""
+    text, amount = ctx.sentence.doc.text, ctx.amount
+    for org in ctx.orgs:
+        if org.start >= amount.end and org.start - amount.end <= 25:
+            link = AFTER_BODY.match(text[amount.end:org.start])
+            if link:
+                return org, "funder" if link.group("link") == "par" else None
+    before = [m for m in ctx.orgs if m.end <= amount.start and amount.start - m.end <= ADJACENT_BODY]
+    if before:
+        gap = text[before[-1].end:amount.start]
+        if not re.search(r"[;.:\d]|\b(?:et|dont|contre|ou|mais|tandis)\b", gap) and gap.count(",") <= 1:
+            return before[-1], _role_in(gap)
+    return None
+
+
+def _role_in(gap: str) -> str | None:
+    words = gap.split()
+    if any(RECIPIENT_VERBS.match(w) for w in words):
+        return "recipient"
+    if any(FUNDER_VERBS.match(w) for w in words):
+        return "funder"
+    return None
+
+
 def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
+    adjacent = _adjacent_body(ctx)
+    if adjacent:
+        return adjacent[0].norm, adjacent[1], "adjacent"
     found = _syntax_body(doc, ctx)
     if found:
         return found[0].norm, found[1], "syntax"
@@ -155,7 +188,7 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount]) -> tupl
         return min(own, key=lambda d: abs(d.start - ctx.amount.start)).value, "own"
     if in_sentence:
         return min(in_sentence, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
-    if ctx.previous is not None:
+    if ctx.previous is not None and ANAPHORA.search(ctx.sentence.text):
         earlier = [d for d in usable if ctx.previous.start_char <= d.start < ctx.previous.end_char]
         if earlier:
             return earlier[-1].value, "previous"
