@@ -59,7 +59,7 @@ def _body_pattern() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _region_institution() -> re.Pattern:
     return re.compile(
-        rf"(?<![\w-])(?P<lead>(?:[Cc]onseil [Rr][ée]gional|[Rr][ée]gion|[Cc]ollectivit[ée] (?:territoriale )?)"
+        rf"(?<![\w-])(?P<lead>(?:[Cc]onseil [Rr][ée]gional|[Aa]ssembl[ée]e r[ée]gionale|[Ee]x[ée]cutif r[ée]gional|[Rr][ée]gion|[Cc]ollectivit[ée](?: territoriale)?)"
         rf"(?:\s+(?:de la |de l'|des |du |de |d')?(?P<place>{place_alternation()}|Sud)(?![\w-]))?)")
 
 
@@ -81,10 +81,10 @@ def _is_institution(match: re.Match) -> bool:
     lead, place = match.group("lead"), match.group("place")
     text, start = match.string, match.start()
     before = text[max(0, start - 14):start]
-    if lead.lower().startswith("conseil"):
+    if lead.lower().startswith(("conseil", "assembl", "ex")):
         return True
     if lead.lower().startswith("collectivit"):
-        return place is not None
+        return place is not None or bool(re.search(r"\bla\s$", before, re.I))
     if re.search(r"\b(?:en|dans la)\s$", before, re.I):
         return False
     if place is not None:

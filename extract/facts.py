@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extract.bodies import scope_of
+from extract.regions import names_region
 from extract.types import Amount, DateMention, Fact, Mention
 
 __all__ = ["attribute", "FACTS_COMPONENT"]
@@ -51,6 +52,7 @@ class Context:
     orgs: list[Mention]
     previous_orgs: list[Mention]
     main_body: str | None = None
+    actors: list[Mention] = ()
 
 
 def _sentence_of(doc: Doc, start: int) -> Span:
@@ -104,7 +106,7 @@ def _syntax_body(doc: Doc, ctx: Context) -> tuple[Mention, str | None] | None:
         for child in verb.children:
             if child.dep_ not in SUBJECT_DEPS:
                 continue
-            inside = [m for m in ctx.orgs if child.left_edge.idx <= m.start < child.right_edge.idx + len(child.right_edge)]
+            inside = [m for m in ctx.actors if child.left_edge.idx <= m.start < child.right_edge.idx + len(child.right_edge)]
             if inside:
                 role = "funder" if child.dep_ == "obl:agent" else _role(seen)
                 return inside[0], role
@@ -225,10 +227,18 @@ def _region(doc: Doc, ctx: Context, body: str | None, places: list[Mention], amo
     return None, "none"
 
 
+def _as_institution(place: Mention) -> Mention:
+    """A region named as the subject of a verb acts as its institution: "la Guadeloupe recevra 38 M€"."""
+    return Mention("ORG", place.text, f"Région {place.region}", place.start, place.end, place.region)
+
+
 def _context(doc: Doc, amount: Amount, orgs: list[Mention], main: str | None) -> Context:
     sentence = _sentence_of(doc, amount.start)
     previous = _previous(doc, sentence)
-    return Context(amount, sentence, previous, _inside(orgs, sentence), _inside(orgs, previous), main)
+    in_sentence = _inside(orgs, sentence)
+    regions = [_as_institution(m) for m in _inside(doc._.mentions, sentence) if m.label == "LOC" and names_region(m.text)]
+    actors = sorted(in_sentence + regions, key=lambda m: m.start)
+    return Context(amount, sentence, previous, in_sentence, _inside(orgs, previous), main, actors)
 
 
 def attribute(doc: Doc) -> list[Fact]:

@@ -31,18 +31,18 @@ class Extraction:
     main_region: str | None = None
 
 
-# Within a line, no sentence starts right after these: "Bretagne : 61,4 M€", "Centre-Val de Loire".
-NO_BREAK_AFTER = {":", "(", ",", ";", "-", "–", "/"}
+# Within a line, a sentence starts only after these: never inside "Opco Commerce : 1 180 M€" or "Centre-Val de Loire".
+SENTENCE_END = {".", "!", "?", "…", "»", '"', "...", ".»", '."'}
 
 
 @Language.component(SENTENCES_COMPONENT)
 def lines_component(doc: Doc) -> Doc:
-    """A line break always ends a sentence (one paragraph a line); a colon or a hyphen never does."""
+    """A line break always ends a sentence (one paragraph a line); within a line only end punctuation may."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.whitespace_ or previous.text.strip() == "":
             token.is_sent_start = True
-        elif previous.text in NO_BREAK_AFTER or token.text.startswith("-"):
+        elif previous.text not in SENTENCE_END:
             token.is_sent_start = False
     return doc
 
@@ -57,9 +57,14 @@ def load(model: str = DEFAULT_MODEL) -> Language:
     return nlp
 
 
+def _money_norm(value: float, currency: str) -> str:
+    """An amount in plain digits and its currency: 3700000.0 → '3700000 EUR', 1500.5 → '1500.5 EUR'."""
+    return f"{value:f}".rstrip("0").rstrip(".") + " " + currency
+
+
 def _extraction(doc: Doc) -> Extraction:
     mentions = list(doc._.mentions)
-    mentions += [Mention("MONEY", a.text, f"{a.value:g} {a.currency}", a.start, a.end) for a in doc._.amounts]
+    mentions += [Mention("MONEY", a.text, _money_norm(a.value, a.currency), a.start, a.end) for a in doc._.amounts]
     mentions += [Mention("DATE", d.text, d.value, d.start, d.end) for d in doc._.dates]
     return Extraction(list(doc._.facts), sorted(mentions, key=lambda m: (m.start, m.label)), doc._.main_region)
 

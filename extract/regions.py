@@ -7,7 +7,7 @@ from functools import lru_cache
 from extract.data import load_csv, load_json
 from extract.types import Mention
 
-__all__ = ["OFFICIAL_REGIONS", "place_table", "region_of", "find_places", "main_region", "place_alternation"]
+__all__ = ["OFFICIAL_REGIONS", "place_table", "region_of", "names_region", "find_places", "main_region", "place_alternation"]
 
 OFFICIAL_REGIONS = tuple(load_json("regions.json")["regions"])
 # A département number in context: "dans le 93", "en Gironde (33)" is already resolved by the name.
@@ -36,6 +36,19 @@ def place_table() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _departement_codes() -> dict[str, str]:
     return {row["code"]: row["region"] for row in load_csv("departements.csv")}
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> frozenset:
+    names = set()
+    for region, entry in load_json("regions.json")["regions"].items():
+        names.update([region, *entry["variants"], *entry["former"]])
+    return frozenset(names)
+
+
+def names_region(name: str) -> bool:
+    """True when a place name is a region's own name or variant, not a département or a city."""
+    return name in _region_names()
 
 
 def region_of(name: str | None) -> str | None:
