@@ -30,7 +30,9 @@ SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 BODY_SCORES = {"adjacent": 0.9, "syntax": 0.9, "clause": 0.75, "sentence": 0.6, "previous": 0.5, "main": 0.5, "none": 0.5}
 # The body a dispatch is about must be named at least this often, and more than any other, to stand for amounts
 # whose own sentence names none.
-MAIN_BODY_MIN_MENTIONS = 3
+MAIN_BODY_MIN_MENTIONS = 2
+# ... and hold at least this share of all the body mentions: a story about one body, not a round-up of several.
+MAIN_BODY_MIN_SHARE = 0.4
 DATE_SCORES = {"own": 0.9, "sentence": 0.75, "previous": 0.55, "none": 0.7}
 REGION_SCORES = {"adjacent": 0.95, "own": 0.85, "body": 0.85, "sentence": 0.7, "main": 0.6, "none": 0.6}
 # How close (characters) a place must stand before an amount to name its region: "la Bretagne (8,6 M€)".
@@ -169,7 +171,7 @@ def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
 def main_body(orgs: list[Mention]) -> str | None:
     """The body a dispatch is about: named most often, at least MAIN_BODY_MIN_MENTIONS times, more than any other."""
     counts = Counter(m.norm for m in orgs).most_common(2)
-    if not counts or counts[0][1] < MAIN_BODY_MIN_MENTIONS:
+    if not counts or counts[0][1] < MAIN_BODY_MIN_MENTIONS or counts[0][1] < MAIN_BODY_MIN_SHARE * len(orgs):
         return None
     if len(counts) == 2 and counts[1][1] == counts[0][1]:
         return None
