@@ -4,7 +4,7 @@ import re
 from functools import lru_cache
 
 from extract.data import load_json
-from extract.regions import place_alternation, region_of
+from extract.regions import find_places, place_alternation, region_of
 from extract.types import Mention
 
 __all__ = ["canonical", "scope_of", "is_not_body", "find_bodies", "REGIONAL_BODIES"]
@@ -112,7 +112,9 @@ def _named_pattern() -> re.Pattern:
 
 def _named(match: re.Match) -> Mention:
     text = match.group(0)
-    return Mention("ORG", text, text[0].upper() + text[1:], match.start(), match.end())
+    places = find_places(text)
+    region = places[0].region if places else None
+    return Mention("ORG", text, text[0].upper() + text[1:], match.start(), match.end(), region)
 
 
 def find_bodies(text: str, main: str | None = None) -> list[Mention]:

@@ -23,6 +23,10 @@ RECIPIENT_VERBS = re.compile(r"^(?:re[çc]|recev|obten|obtien|obtin|per[çc]|bé
                              r"réclam|demand|espér|espèr|hérit|empoch|rafl|lève|lev|capt|voit|voi)", re.I)
 ANAPHORA = re.compile(r"\b(?:son|sa|ses|leur|leurs|il|elle|ils|elles|celle-ci|celui-ci|cette dernière|ce dernier|"
                       r"l'institution|la collectivité|l'opérateur|l'organisme|l'agence|l'établissement)\b", re.I)
+# A sentence about the whole country: its amounts are not the dispatch's region's.
+NATIONAL = re.compile(r"\b(?:national|nationale|nationaux|nationales|au niveau du pays|en France|France entière|"
+                      r"ensemble du territoire|toutes les régions|l'ensemble des régions|des régions|européen|européenne)\b",
+                      re.I)
 # Dates that do not date an amount: "depuis sa mise en place fin 2019", "créé en 2014".
 UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en)\b[^,.;:()\n]{0,30}$", re.I)
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
@@ -160,7 +164,8 @@ def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
     near = _near_body(ctx)
     role = _role(list(_verbs_above(doc.char_span(ctx.amount.start, ctx.amount.end, alignment_mode="expand").root)))
     if near:
-        return near[0].norm, role, near[1]
+        agent = re.search(r"\bpar (?:la |le |les |l')?$", doc.text[max(0, near[0].start - 12):near[0].start])
+        return near[0].norm, "funder" if agent else role, near[1]
     if ctx.previous_orgs and ANAPHORA.search(ctx.sentence.text):
         return ctx.previous_orgs[0].norm, role, "previous"
     if ctx.main_body:
@@ -214,17 +219,19 @@ def _region(doc: Doc, ctx: Context, body: str | None, places: list[Mention], amo
     adjacent = _adjacent_place(doc, ctx, places)
     if adjacent:
         return adjacent.region, "adjacent"
+    body_region = next((o.region for o in ctx.orgs + ctx.previous_orgs if o.norm == body and o.region), None)
+    if body_region:
+        return body_region, "body"
     in_sentence = [p for p in places if ctx.sentence.start_char <= p.start < ctx.sentence.end_char]
     siblings = [a for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char]
     own = [p for p in in_sentence if _nearest_owner(p.start, siblings) is ctx.amount]
     if own:
         return min(own, key=lambda p: abs(p.start - ctx.amount.start)).region, "own"
-    body_region = next((o.region for o in ctx.orgs + ctx.previous_orgs if o.norm == body and o.region), None)
-    if body_region:
-        return body_region, "body"
     if in_sentence:
         return min(in_sentence, key=lambda p: abs(p.start - ctx.amount.start)).region, "sentence"
-    if doc._.main_region and scope_of(body) != "europe":
+    if NATIONAL.search(ctx.sentence.text) or scope_of(body) == "europe":
+        return None, "none"
+    if doc._.main_region:
         return doc._.main_region, "main"
     return None, "none"
 
