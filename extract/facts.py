@@ -28,7 +28,8 @@ NATIONAL = re.compile(r"\b(?:national|nationale|nationaux|nationales|au niveau d
                       r"ensemble du territoire|toutes les régions|l'ensemble des régions|des régions|européen|européenne)\b",
                       re.I)
 # Dates that do not date an amount: "depuis sa mise en place fin 2019", "créé en 2014".
-UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en)\b[^,.;:()\n]{0,30}$", re.I)
+UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en|jusqu'(?:au|à|en)|avant le|clôture\w*)\b"
+                             r"[^,.;:()\n]{0,30}$", re.I)
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 # Confidence of each way of finding a field, from the surest to the weakest.
 BODY_SCORES = {"adjacent": 0.9, "syntax": 0.9, "clause": 0.75, "sentence": 0.6, "previous": 0.5, "main": 0.5, "none": 0.5}
@@ -187,7 +188,7 @@ def _nearest_owner(position: int, amounts: list[Amount]) -> Amount:
     return min(amounts, key=lambda a: min(abs(position - a.start), abs(position - a.end)))
 
 
-def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount]) -> tuple[str | None, str]:
+def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_how: str) -> tuple[str | None, str]:
     text = ctx.sentence.doc.text
     usable = [d for d in dates if not UNATTACHED_DATE.search(text[max(0, d.start - 40):d.start + len(d.cue or "")])]
     in_sentence = [d for d in usable if ctx.sentence.start_char <= d.start < ctx.sentence.end_char]
@@ -197,7 +198,7 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount]) -> tupl
         return min(own, key=lambda d: abs(d.start - ctx.amount.start)).value, "own"
     if in_sentence:
         return min(in_sentence, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
-    if ctx.previous is not None and ANAPHORA.search(ctx.sentence.text):
+    if ctx.previous is not None and body_how == "previous":
         earlier = [d for d in usable if ctx.previous.start_char <= d.start < ctx.previous.end_char]
         if earlier:
             return earlier[-1].value, "previous"
@@ -258,7 +259,7 @@ def attribute(doc: Doc) -> list[Fact]:
     for amount in doc._.amounts:
         ctx = _context(doc, amount, orgs, main)
         body, role, body_how = _body(doc, ctx)
-        date, date_how = _date(ctx, doc._.dates, doc._.amounts)
+        date, date_how = _date(ctx, doc._.dates, doc._.amounts, body_how)
         region, region_how = _region(doc, ctx, body, [p for p in places if p.label == "LOC"], doc._.amounts)
         confidence = (BODY_SCORES[body_how] + DATE_SCORES[date_how] + REGION_SCORES[region_how]) / 3
         facts.append(Fact(amount.value, amount.value_max, amount.currency, amount.qualifier, amount.per, body, role,
