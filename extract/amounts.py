@@ -117,9 +117,10 @@ def _magnitude_of(match: re.Match) -> int:
 
 def _qualifier(text: str, start: int, end: int) -> str:
     before = text[max(0, start - CUE_WINDOW):start].lower()
-    for name, cues in QUALIFIER_CUES:
-        if re.search(rf"(?:^|[\s(,])(?:{cues})\s*$", before):
-            return name
+    found = [(m.start(), name) for name, cues in QUALIFIER_CUES
+             for m in [re.search(rf"(?:^|[\s(,])(?:{cues})\s*$", before)] if m]
+    if found:
+        return min(found)[1]  # the longest cue wins: "pas plus de" is a maximum, not "plus de"
     after = text[end:end + 20].lower()
     for name, cues in POSTFIX_CUES:
         if re.match(rf"\s*(?:{cues})\b", after):
@@ -139,7 +140,7 @@ def _range_start() -> re.Pattern:
     digits = r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+,\d+|\d+"
     mags = _alternation(list(SYMBOL_MAGNITUDES) + list(WORD_MAGNITUDES))
     currencies = _alternation(_currency_table())
-    return re.compile(rf"(?P<lead>\b(?:entre|de|d')\s?)(?P<low>{digits})(?:\s?(?P<lowmag>{mags}))?(?:\s?(?:d')?(?:{currencies}))?"
+    return re.compile(rf"(?P<lead>\b(?:entre|de|d')\s?)(?P<low>{digits})(?:\s?(?P<lowmag>{mags}))?(?:\s?(?:d')?(?P<lowcur>{currencies}))?"
                       rf"\s(?P<link>et|à)\s$")
 
 
@@ -155,7 +156,8 @@ def _range_low(text: str, match: re.Match) -> tuple[int, Decimal] | None:
     if low is None:
         return None
     magnitude = SYMBOL_MAGNITUDES.get(found.group("lowmag") or "", WORD_MAGNITUDES.get(found.group("lowmag") or "", 0))
-    low *= magnitude or _magnitude_of(match)
+    # "de 500 000 euros à 1 M€": a lower bound written with its currency has its own magnitude, not the upper one's.
+    low *= magnitude or (1 if found.group("lowcur") else _magnitude_of(match))
     return window_start + found.start("low"), low
 
 

@@ -21,7 +21,8 @@ _MONTH = "|".join(MONTHS)
 YEAR = r"(?:19[5-9]\d|20\d{2})"
 # Words that tie a bare year to what it dates: "en 2021", "pour 2022", "le budget 2023".
 YEAR_CUES = (r"en|pour|au titre de|depuis|dès|d'ici(?: à)?|à partir de|avant|après|jusqu'en|début|fin|mi-|courant|"
-             r"budget(?: primitif)?|BP|PLF|PLFSS|loi de finances(?: pour)?|exercice|année|campagne|rentrée|"
+             r"budgets?(?: primitif| initial| rectificatif)?|BP|PLF|PLFSS|loi de finances(?: pour)?|exercices?(?: budgétaires?)?|"
+             r"années?|campagne|rentrée|dépense|"
              r"sur la période|période|à l'horizon|horizon|entre|de|au|à")
 RELATIVE_YEARS = {"l'an dernier": -1, "l'année dernière": -1, "l'an passé": -1, "l'année passée": -1,
                   "l'an prochain": 1, "l'année prochaine": 1, "cette année": 0, "l'année en cours": 0}

@@ -38,13 +38,18 @@ BODY_SCORES = {"adjacent": 0.9, "syntax": 0.9, "clause": 0.75, "sentence": 0.6, 
 MAIN_BODY_MIN_MENTIONS = 2
 # ... and hold at least this share of all the body mentions: a story about one body, not a round-up of several.
 MAIN_BODY_MIN_SHARE = 0.4
-DATE_SCORES = {"own": 0.9, "sentence": 0.75, "previous": 0.55, "none": 0.7}
+DATE_SCORES = {"own": 0.9, "sentence": 0.75, "story": 0.6, "previous": 0.55, "none": 0.7}
 REGION_SCORES = {"adjacent": 0.95, "own": 0.85, "body": 0.85, "sentence": 0.7, "main": 0.6, "none": 0.6}
 # How close (characters) a place must stand before an amount to name its region: "la Bretagne (8,6 M€)".
 ADJACENT_PLACE = 40
 # How close a body must stand before its amount to be its subject whatever the parse says:
 # "la Région apporte 38 M€ et France Travail 24 M€", "l'université de Lille obtient la plus forte dotation, 21,5 M€".
 ADJACENT_BODY = 45
+# A table line: "Opco EP : 1 645 M€", "Bretagne : 61,4 M€".
+TABLE_GAP = re.compile(r"[ ]*:[ ]*")
+# Sentences that break down an amount given before: they share its date.
+CONTINUATION = re.compile(r"^(?:[^\s:]{1,3}\s)?(?:sur (?:cette|cet|ce|ces|la|le) |dont\b|parmi\b|cette (?:enveloppe|somme|dotation)|"
+                          r"ces (?:crédits|montants|fonds)|le reste\b|le solde\b|les autres\b|l'enveloppe\b)", re.I)
 # A body named right after the amount: "dont 187 M€ par l'État", "les 500 M€ de l'État".
 AFTER_BODY = re.compile(r"[ ]*(?:(?:apporté|versé|financé|accordé|alloué|attribué)e?s?[ ]+)?(?P<link>par|de)[ ]+(?:la |le |l'|les |du )?$")
 
@@ -141,6 +146,8 @@ def _adjacent_body(ctx: Context) -> tuple[Mention, str | None] | None:
     before = [m for m in ctx.orgs if m.end <= amount.start and amount.start - m.end <= ADJACENT_BODY]
     if before:
         gap = text[before[-1].end:amount.start]
+        if TABLE_GAP.fullmatch(gap):
+            return before[-1], None
         if not re.search(r"[;.:\d]|\b(?:et|dont|contre|ou|mais|tandis)\b", gap) and gap.count(",") <= 1:
             return before[-1], _role_in(gap)
     return None
@@ -188,7 +195,16 @@ def _nearest_owner(position: int, amounts: list[Amount]) -> Amount:
     return min(amounts, key=lambda a: min(abs(position - a.start), abs(position - a.end)))
 
 
-def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_how: str) -> tuple[str | None, str]:
+def _continues(ctx: Context) -> bool:
+    """A table line or a sentence breaking down an amount given before it."""
+    line_start = ctx.sentence.doc.text.rfind("\n", 0, ctx.amount.start) + 1
+    if TABLE_GAP.search(ctx.sentence.doc.text[line_start:ctx.amount.start]) and ctx.amount.start - line_start < 60:
+        return True
+    return bool(CONTINUATION.match(ctx.sentence.text.strip()))
+
+
+def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_how: str,
+          running: str | None = None) -> tuple[str | None, str]:
     text = ctx.sentence.doc.text
     usable = [d for d in dates if not UNATTACHED_DATE.search(text[max(0, d.start - 40):d.start + len(d.cue or "")])]
     in_sentence = [d for d in usable if ctx.sentence.start_char <= d.start < ctx.sentence.end_char]
@@ -198,6 +214,8 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_ho
         return min(own, key=lambda d: abs(d.start - ctx.amount.start)).value, "own"
     if in_sentence:
         return min(in_sentence, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
+    if running and _continues(ctx):
+        return running, "story"
     if ctx.previous is not None and body_how == "previous":
         earlier = [d for d in usable if ctx.previous.start_char <= d.start < ctx.previous.end_char]
         if earlier:
@@ -255,11 +273,12 @@ def attribute(doc: Doc) -> list[Fact]:
     """One fact per amount of a parsed doc with amounts, dates and mentions, in order of appearance."""
     orgs = [m for m in doc._.mentions if m.label == "ORG" and not _is_affiliation(doc, m)]
     places = [m for m in doc._.mentions if m.region and m.label in ("LOC", "ORG")]
-    facts, main = [], main_body(orgs)
+    facts, main, running = [], main_body(orgs), None
     for amount in doc._.amounts:
         ctx = _context(doc, amount, orgs, main)
         body, role, body_how = _body(doc, ctx)
-        date, date_how = _date(ctx, doc._.dates, doc._.amounts, body_how)
+        date, date_how = _date(ctx, doc._.dates, doc._.amounts, body_how, running)
+        running = date if date_how in ("own", "story") else running
         region, region_how = _region(doc, ctx, body, [p for p in places if p.label == "LOC"], doc._.amounts)
         confidence = (BODY_SCORES[body_how] + DATE_SCORES[date_how] + REGION_SCORES[region_how]) / 3
         facts.append(Fact(amount.value, amount.value_max, amount.currency, amount.qualifier, amount.per, body, role,
