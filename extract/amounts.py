@@ -30,9 +30,10 @@ MAX_AMOUNT = 10**15
 # Qualifier cues read just before the amount (longest first so that "pas plus de" wins over "plus de").
 QUALIFIER_CUES = [
     ("min", r"pas moins d[e']|un peu plus d[e']|au moins|au minimum|minimum d[e']|plus d[e']|sup[ée]rieure?s? [àa]|"
-            r"d[ée]pass\w*(?: les| la)?|exc[èé]d\w*(?: les)?|[àa] partir d[e']|au-del[àa] d[e']|plancher d[e']|d[èe]s"),
+            r"d[ée]pass\w*(?: les| la)?|exc[èé]d\w*(?: les)?|[àa] partir d[e']|au-del[àa] d[e']|plancher d[e']|dès"),
     ("max", r"pas plus d[e']|un peu moins d[e']|jusqu'[àa]|au maximum|au plus|maximum(?: d[e'])?|maximale? d[e']|moins d[e']|"
-            r"plafonn[ée]e?s? [àa]|dans la limite d[e']|plafond d[e']|inf[ée]rieure?s? [àa]|n'exc[ée]dant pas"),
+            r"plafonn\w* [àa]|dans la limite d[e']|plafond d[e']|inf[ée]rieure?s? [àa]|n'exc[ée]dant pas|"
+            r"ne (?:pourra|pourront|peut|peuvent|doit|doivent|saurait|sauraient) (?:pas )?(?:d[ée]passer|exc[ée]der)(?: les)?|sous les"),
     ("approx", r"environ|d'environ|pr[èe]s d[e']|quelque|autour d[e']|de l'ordre d[e']|approximativement|[àa] peu pr[èe]s|"
                r"grosso modo|avoisin\w*(?: les)?|~"),
 ]
@@ -156,8 +157,11 @@ def _range_low(text: str, match: re.Match) -> tuple[int, Decimal] | None:
     if low is None:
         return None
     magnitude = SYMBOL_MAGNITUDES.get(found.group("lowmag") or "", WORD_MAGNITUDES.get(found.group("lowmag") or "", 0))
-    # "de 500 000 euros à 1 M€": a lower bound written with its currency has its own magnitude, not the upper one's.
-    low *= magnitude or (1 if found.group("lowcur") else _magnitude_of(match))
+    high = parse_number(match.group("num") or match.group("words") or "") or Decimal(0)
+    # "de 500 000 euros à 1 M€", "de 50 000 à 2 millions": a bound written with its currency, or already larger
+    # than the upper number, has its own magnitude; "de 10 à 15 millions" shares the upper one's.
+    shares = not found.group("lowcur") and low < high
+    low *= magnitude or (_magnitude_of(match) if shares else 1)
     return window_start + found.start("low"), low
 
 
@@ -175,6 +179,31 @@ def _amount(text: str, match: re.Match) -> Amount | None:
     return Amount(match.start(), match.end(), match.group(0), float(value), None, currency, qualifier, per)
 
 
+# "un budget de 27,4 millions", "près d'un milliard pour le Feder": a magnitude without currency is money in euros
+# when nothing counts people or things after it and money words stand close by.
+BARE_MAGNITUDE = re.compile(r"(?<![\w.,+-])(?P<num>\d{1,3}(?:[ .]\d{3})*(?:,\d+)?|un|une)\s(?P<wmag>millions?|milliards?)"
+                            r"(?!\s(?:de|d'|d’)\s?\w)(?![\w-])")
+MONEY_CONTEXT = re.compile(r"€|\beuros?\b|\bbudget|\benveloppe|\bdotation|\bcrédits?\b|\bfinanc|\bsubvention|"
+                           r"\binvesti|\bcoût|\bfonds\b|\bdoté|\bFeder\b|\bFSE\b", re.I)
+# How far around a bare magnitude money words must stand, in characters.
+MONEY_CONTEXT_WINDOW = 80
+
+
+def _bare_amounts(text: str, taken: list[Amount]) -> list[Amount]:
+    found = []
+    for match in BARE_MAGNITUDE.finditer(text):
+        if any(a.start < match.end() and match.start() < a.end for a in taken):
+            continue
+        window = text[max(0, match.start() - MONEY_CONTEXT_WINDOW):match.end() + MONEY_CONTEXT_WINDOW]
+        number = Decimal(1) if match.group("num") in ("un", "une") else parse_number(match.group("num"))
+        if number is None or not MONEY_CONTEXT.search(window):
+            continue
+        value = number * WORD_MAGNITUDES[match.group("wmag")]
+        found.append(Amount(match.start(), match.end(), match.group(0), float(value), None, "EUR",
+                            _qualifier(text, match.start(), match.end()), _per_unit(text, match.end())))
+    return found
+
+
 def find_amounts(text: str) -> list[Amount]:
     """Every money amount of a text, in order of appearance.
 
@@ -189,7 +218,7 @@ def find_amounts(text: str) -> list[Amount]:
         while found and found[-1].end > amount.start:
             found.pop()  # "entre 2 M€ et 3 M€": the range replaces its lower bound
         found.append(amount)
-    return found
+    return sorted(found + _bare_amounts(text, found), key=lambda a: a.start)
 
 
 @Language.component(AMOUNTS_COMPONENT)
