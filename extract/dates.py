@@ -27,13 +27,16 @@ YEAR_CUES = (r"en|pour|au titre de|depuis|dès|d'ici(?: à)?|à partir de|avant|
 RELATIVE_YEARS = {"l'an dernier": -1, "l'année dernière": -1, "l'an passé": -1, "l'année passée": -1,
                   "l'an prochain": 1, "l'année prochaine": 1, "cette année": 0, "l'année en cours": 0}
 RELATIVE_DAYS = {"aujourd'hui": 0, "hier": -1, "avant-hier": -2}
+# A number followed by a currency is an amount, not a year: "une prime de 2000 euros".
+NOT_A_YEAR_AFTER = r"\s?(?:[kKM]\s?)?(?:€|euros?\b|EUR\b)"
 DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
 
 PATTERNS = [
     ("day", re.compile(rf"\b(?:(?:{WEEKDAYS})\s+)?(?:le\s+)?(?P<day>1er|[0-3]?\d)\s+(?P<month>{_MONTH})(?:\s+(?P<year>{YEAR}))?\b", re.I)),
     ("numeric", re.compile(rf"(?<![\d/])(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>{YEAR}|\d{{2}})(?![\d/])")),
     ("month", re.compile(rf"\b(?:(?P<cue>début|fin|mi-|courant|en|d'ici|depuis)\s*)?(?P<month>{_MONTH})(?:\s+(?P<year>{YEAR}))?\b", re.I)),
-    ("years", re.compile(rf"\b(?:(?P<cue>{YEAR_CUES})\s+)?(?P<year>{YEAR})(?:\s*[-/]\s*(?P<year2>{YEAR}))?(?!\d|,\d)", re.I)),
+    ("years", re.compile(rf"\b(?:(?P<cue>{YEAR_CUES})(?:\s+|(?<=-)))?(?P<year>{YEAR})(?:\s*[-/]\s*(?P<year2>{YEAR}))?"
+                         rf"(?!\d|,\d|{NOT_A_YEAR_AFTER})", re.I)),
     ("relyear", re.compile("|".join(re.escape(k) for k in RELATIVE_YEARS), re.I)),
     ("relday", re.compile(r"\b(?:avant-hier|hier|aujourd'hui)\b", re.I)),
     ("weekday", re.compile(rf"\b(?:ce\s+)?(?P<weekday>{WEEKDAYS})(?:\s+(?P<which>dernier|prochain))?\b", re.I)),

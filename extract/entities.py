@@ -25,6 +25,10 @@ ORG_HEADS = {"université", "école", "lycée", "cfa", "chambre", "agence", "ass
              "groupe", "institut", "fondation", "ministère", "comité", "commission", "cour", "observatoire", "centre",
              "réseau", "union", "conseil", "campus", "office", "caisse", "banque", "établissement", "société",
              "confédération", "collectif", "mutuelle", "conservatoire", "délégation", "direction", "haut-commissariat"}
+# Ministerial portfolios, as in "ministre de l'Enseignement supérieur, de la Recherche et de l'Innovation": titles,
+# not organisations, when the model tags them.
+PORTFOLIOS = {"Recherche", "Innovation", "Enseignement", "Formation", "Travail", "Emploi", "Insertion", "Solidarités",
+              "Santé", "Économie", "Economie", "Finances", "Éducation", "Education", "Jeunesse", "Sports", "Plein"}
 NAME_PARTICLES = {"de", "du", "des", "d'", "le", "la", "van", "von", "der", "ben", "el", "al"}
 
 
@@ -51,7 +55,7 @@ def _org(span: Span) -> Mention | None:
     text = _trim_org(span)
     if not text or is_not_body(text) or region_of(text) or len(text) < 2 or text.islower():
         return None
-    if not any(c.isupper() for c in text):
+    if not any(c.isupper() for c in text) or text.split(" ")[0] in PORTFOLIOS:
         return None
     if " " not in text and span.doc[span.start].pos_ in ("VERB", "ADJ", "ADV") and not text.isupper():
         return None

@@ -25,7 +25,8 @@ ANAPHORA = re.compile(r"\b(?:son|sa|ses|leur|leurs|il|elle|ils|elles|celle-ci|ce
                       r"l'institution|la collectivité|l'opérateur|l'organisme|l'agence|l'établissement)\b", re.I)
 # A sentence about the whole country: its amounts are not the dispatch's region's.
 NATIONAL = re.compile(r"\b(?:national|nationale|nationaux|nationales|au niveau du pays|en France|France entière|"
-                      r"ensemble du territoire|toutes les régions|l'ensemble des régions|des régions|européen|européenne)\b",
+                      r"ensemble du territoire|toutes les régions|l'ensemble des régions|des régions|européen|européenne|"
+                      r"à titre de comparaison|Allemagne|Royaume-Uni|Suisse|Belgique|Espagne|Italie|États-Unis)\b",
                       re.I)
 # Dates that do not date an amount: "depuis sa mise en place fin 2019", "créé en 2014".
 UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en|jusqu'(?:au|à|en)|avant le|clôture\w*)\b"
@@ -143,6 +144,10 @@ def _adjacent_body(ctx: Context) -> tuple[Mention, str | None] | None:
             link = AFTER_BODY.match(text[amount.end:org.start])
             if link:
                 return org, "funder" if link.group("link") == "par" else None
+    regions = [m for m in ctx.actors if m.label == "ORG" and m not in ctx.orgs and m.end <= amount.start]
+    if regions and _is_gapped(text[regions[-1].end:amount.start]) and not (ctx.orgs and ctx.orgs[-1].end > regions[-1].end
+                                                                          and ctx.orgs[-1].end <= amount.start):
+        return regions[-1], _role_in(text[regions[-1].end:amount.start])
     before = [m for m in ctx.orgs if m.end <= amount.start and amount.start - m.end <= ADJACENT_BODY]
     if before:
         gap = text[before[-1].end:amount.start]
@@ -151,6 +156,12 @@ def _adjacent_body(ctx: Context) -> tuple[Mention, str | None] | None:
         if not re.search(r"[;.:\d]|\b(?:et|dont|contre|ou|mais|tandis)\b", gap) and gap.count(",") <= 1:
             return before[-1], _role_in(gap)
     return None
+
+
+def _is_gapped(gap: str) -> bool:
+    """"la Martinique 31,5 M€", "la Guadeloupe recevra 38 M€": a region right before its amount, as its actor."""
+    words = gap.split()
+    return len(gap) <= 25 and (not words or all(FUNDER_VERBS.match(w) or RECIPIENT_VERBS.match(w) for w in words))
 
 
 def _role_in(gap: str) -> str | None:
@@ -176,7 +187,7 @@ def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
         return near[0].norm, "funder" if agent else role, near[1]
     if ctx.previous_orgs and ANAPHORA.search(ctx.sentence.text):
         return ctx.previous_orgs[0].norm, role, "previous"
-    if ctx.main_body:
+    if ctx.main_body and not NATIONAL.search(ctx.sentence.text):
         return ctx.main_body, role, "main"
     return None, None, "none"
 
