@@ -23,6 +23,9 @@ RECIPIENT_VERBS = re.compile(r"^(?:re[çc]|recev|obten|obtien|obtin|per[çc]|bé
                              r"réclam|demand|espér|espèr|hérit|empoch|rafl|lève|lev|capt|voit|voi)", re.I)
 ANAPHORA = re.compile(r"\b(?:son|sa|ses|leur|leurs|il|elle|ils|elles|celle-ci|celui-ci|cette dernière|ce dernier|"
                       r"l'institution|la collectivité|l'opérateur|l'organisme|l'agence|l'établissement)\b", re.I)
+# A date after one of these, later than the amount, dates what the amount is compared with: "en baisse de 12 M€
+# par rapport au budget 2021", "7 450 euros, contre 7 700 euros en 2021".
+COMPARISON = re.compile(r"\b(?:par rapport (?:au|à|aux)|contre|qu'en|que l'an|de plus qu|de moins qu|comparé|après)\b", re.I)
 # A sentence about the whole country: its amounts are not the dispatch's region's.
 NATIONAL = re.compile(r"\b(?:national|nationale|nationaux|nationales|au niveau du pays|en France|France entière|"
                       r"ensemble du territoire|toutes les régions|l'ensemble des régions|des régions|européen|européenne|"
@@ -220,6 +223,8 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_ho
     usable = [d for d in dates if not UNATTACHED_DATE.search(text[max(0, d.start - 40):d.start + len(d.cue or "")])]
     in_sentence = [d for d in usable if ctx.sentence.start_char <= d.start < ctx.sentence.end_char]
     siblings = [a for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char]
+    in_sentence = [d for d in in_sentence if not (d.start >= ctx.amount.end
+                                                  and COMPARISON.search(text[ctx.amount.end:d.start]))]
     own = [d for d in in_sentence if _nearest_owner(d.start, siblings) is ctx.amount]
     if own:
         return min(own, key=lambda d: abs(d.start - ctx.amount.start)).value, "own"
