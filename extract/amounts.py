@@ -21,6 +21,8 @@ SYMBOL_MAGNITUDES = {"k": 10**3, "K": 10**3, "M": 10**6, "Md": 10**9, "Mds": 10*
 # Word magnitudes written before "d'euros": "3 millions d'euros", "1,2 milliard d'euros".
 WORD_MAGNITUDES = {"mille": 10**3, "million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9,
                    "md": 10**9, "mds": 10**9, "Md": 10**9, "Mds": 10**9, "Mrd": 10**9, "Mrds": 10**9}
+# "chaque euro détourné est un euro de moins": small amounts in words are figures of speech, not money facts.
+MIN_WORD_AMOUNT = 10
 NUMBER_WORDS = ("zéro un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
                 "vingt vingts trente quarante cinquante soixante cent cents").split()
 
@@ -101,7 +103,7 @@ def _value(match: re.Match) -> Decimal | None:
     if not numeral and not groups["half"] and groups["wmag"] != "mille":
         return None
     number = parse_number(numeral) if numeral else Decimal(1)
-    if number is None:
+    if number is None or (groups["words"] and number < MIN_WORD_AMOUNT and _magnitude_of(match) == 1):
         return None
     number *= _magnitude_of(match) * (Decimal("0.5") if groups["half"] else 1)
     return -number if groups["sign"] == "-" else number

@@ -29,12 +29,15 @@ RELATIVE_YEARS = {"l'an dernier": -1, "l'année dernière": -1, "l'an passé": -
 RELATIVE_DAYS = {"aujourd'hui": 0, "hier": -1, "avant-hier": -2}
 # A number followed by a currency is an amount, not a year: "une prime de 2000 euros".
 NOT_A_YEAR_AFTER = r"\s?(?:[kKM]\s?)?(?:€|euros?\b|EUR\b)"
+# A day and month without a year lie at most this many months after publication, else they are last year's.
+MAX_MONTHS_AHEAD = 6
 DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
 
 PATTERNS = [
     ("day", re.compile(rf"\b(?:(?:{WEEKDAYS})\s+)?(?:le\s+)?(?P<day>1er|[0-3]?\d)\s+(?P<month>{_MONTH})(?:\s+(?P<year>{YEAR}))?\b", re.I)),
     ("numeric", re.compile(rf"(?<![\d/])(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>{YEAR}|\d{{2}})(?![\d/])")),
-    ("month", re.compile(rf"\b(?:(?P<cue>début|fin|mi-|courant|en|d'ici|depuis)\s*)?(?P<month>{_MONTH})(?:\s+(?P<year>{YEAR}))?\b", re.I)),
+    ("month", re.compile(rf"\b(?:(?P<cue>début|fin|mi-|courant|en|d'ici|depuis)\s*)?(?P<month>{_MONTH})"
+                         rf"(?:\s+(?P<year>{YEAR})|\s+(?P<rel>dernier|prochain)\b)?\b", re.I)),
     ("years", re.compile(rf"\b(?:(?P<cue>{YEAR_CUES})(?:\s+|(?<=-)))?(?P<year>{YEAR})(?:\s*[-/]\s*(?P<year2>{YEAR}))?"
                          rf"(?!\d|,\d|{NOT_A_YEAR_AFTER})", re.I)),
     ("relyear", re.compile("|".join(re.escape(k) for k in RELATIVE_YEARS), re.I)),
@@ -67,7 +70,10 @@ def _day(match: re.Match, base: date | None) -> str | None:
     if not year and base is None:
         return None
     day = "1" if match.group("day").lower() == "1er" else match.group("day")
-    expression = f"{day} {match.group('month')} {year or base.year}"
+    if not year:
+        year = base.year - 1 if (MONTHS[match.group("month").lower()] - base.month) % 12 > MAX_MONTHS_AHEAD \
+            and MONTHS[match.group("month").lower()] > base.month else base.year
+    expression = f"{day} {match.group('month')} {year}"
     parsed = _dateparser(expression, base)
     return parsed.isoformat() if parsed else None
 
@@ -78,10 +84,14 @@ def _numeric(match: re.Match, base: date | None) -> str | None:
 
 
 def _month(match: re.Match, base: date | None) -> str | None:
-    year = match.group("year")
-    if not year and (base is None or not match.group("cue")):
+    year, rel, month = match.group("year"), (match.group("rel") or "").lower(), MONTHS[match.group("month").lower()]
+    if not year and (base is None or not (match.group("cue") or rel)):
         return None
-    return f"{int(year or base.year):04d}-{MONTHS[match.group('month').lower()]:02d}"
+    if not year and rel == "dernier":
+        year = base.year if month < base.month else base.year - 1
+    elif not year and rel == "prochain":
+        year = base.year if month > base.month else base.year + 1
+    return f"{int(year or base.year):04d}-{month:02d}"
 
 
 def _years(match: re.Match, base: date | None) -> str | None:
