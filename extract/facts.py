@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from extract.bodies import scope_of
 from extract.regions import names_region
 from extract.types import Amount, DateMention, Fact, Mention
 
@@ -28,7 +27,7 @@ ANAPHORA = re.compile(r"\b(?:son|sa|ses|leur|leurs|il|elle|ils|elles|celle-ci|ce
 COMPARISON = re.compile(r"\b(?:par rapport (?:au|à|aux)|contre|qu'en|que l'an|de plus qu|de moins qu|comparé|après)\b", re.I)
 # A sentence about the whole country: its amounts are not the dispatch's region's.
 NATIONAL = re.compile(r"\b(?:national|nationale|nationaux|nationales|au niveau du pays|en France|France entière|"
-                      r"ensemble du territoire|toutes les régions|l'ensemble des régions|des régions|européen|européenne|"
+                      r"ensemble du territoire|toutes les régions|l'ensemble des régions|des régions|"
                       r"à titre de comparaison|Allemagne|Royaume-Uni|Suisse|Belgique|Espagne|Italie|États-Unis)\b",
                       re.I)
 # Dates that do not date an amount: "depuis sa mise en place fin 2019", "créé en 2014".
@@ -264,7 +263,7 @@ def _region(doc: Doc, ctx: Context, body: str | None, places: list[Mention], amo
         return min(own, key=lambda p: abs(p.start - ctx.amount.start)).region, "own"
     if in_sentence:
         return min(in_sentence, key=lambda p: abs(p.start - ctx.amount.start)).region, "sentence"
-    if NATIONAL.search(ctx.sentence.text) or scope_of(body) == "europe":
+    if NATIONAL.search(ctx.sentence.text):
         return None, "none"
     if doc._.main_region:
         return doc._.main_region, "main"
