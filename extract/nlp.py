@@ -50,7 +50,9 @@ def lines_component(doc: Doc) -> Doc:
 @lru_cache(maxsize=2)
 def load(model: str = DEFAULT_MODEL) -> Language:
     """The French model with only the components the stages need, and the depeches stages after it."""
-    nlp = spacy.load(model, exclude=[name for name in spacy.load(model).pipe_names if name not in MODEL_COMPONENTS])
+    nlp = spacy.load(model)
+    for name in [name for name in nlp.pipe_names if name not in MODEL_COMPONENTS]:
+        nlp.remove_pipe(name)
     nlp.add_pipe(SENTENCES_COMPONENT, before="parser")
     for stage in STAGES:
         nlp.add_pipe(stage)
