@@ -1,11 +1,14 @@
 """Read dumps of news dispatches (.txt, .html/.htm, .jsonl, .jsonl.gz) into articles or rejects.
 
 Every input gives something back: a RawArticle, or a Reject naming the file (and line) and why.
-Bad input never raises; JSONL dumps are streamed line by line.
+Bad input never raises; JSONL dumps are streamed line by line, and no file or line larger than
+MAX_DOCUMENT_BYTES is ever held in memory. Every string handed back can be stored: lone surrogates
+(from undecodable file names or broken JSON escapes) and NUL characters are replaced.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import os
@@ -46,6 +49,21 @@ STRING_FIELDS = ("url", "title", "text", "html")
 JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
 # Suffix of gzipped JSONL dumps, matched before the plain one-dot extension.
 GZIP_JSONL = ".jsonl.gz"
+# A page's date comes from its markup (meta tags, <time>, structured data), never from a year seen in its text.
+PAGE_DATE_SEARCH = {"extensive_search": False, "original_date": True}
+# Largest one-article file or JSONL line read: a dispatch is a few kB of text and even a bloated
+# HTML page stays under 1 MB, so anything bigger is not an article; the limit keeps memory and the
+# cleaning time bounded (cleaning 20 MB of text takes about 20 s).
+MAX_DOCUMENT_BYTES = 5_000_000
+# Chunk size used to skip the rest of a JSONL line that is too long, without holding it.
+SKIP_BYTES = 1 << 20
+# Longest article id: the store's key column holds 255 characters.
+MAX_ID_CHARS = 255
+# Characters no store can hold in text: lone surrogates (a file name that is not UTF-8, a JSON
+# "\ud800" escape) cannot be encoded, and PostgreSQL refuses NUL.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# What replaces them in text: the Unicode replacement character, one for one, so offsets hold.
+REPLACEMENT = "\ufffd"
 UNDECODABLE = "undecodable bytes (not UTF-8, cp1252 or latin-1 text)"
 NO_EXTENSION = "unsupported file type (no extension)"
 
@@ -87,14 +105,17 @@ def read_paths(paths: Iterable[str | os.PathLike]) -> Iterator[RawArticle | Reje
     """Read files and folders (walked recursively in name order), yielding articles and rejects."""
     for path in paths:
         path = os.fspath(path)
-        if os.path.isdir(path):
-            yield from _walk(path, frozenset())
-        else:
-            yield from read_file(path)
+        items = _walk(path, frozenset()) if os.path.isdir(path) else _read_file(path)
+        yield from map(_storable, items)
 
 
 def read_file(path: str | os.PathLike) -> Iterator[RawArticle | Reject]:
     """Read one file according to its extension, yielding its articles and rejects."""
+    yield from map(_storable, _read_file(path))
+
+
+def _read_file(path: str | os.PathLike) -> Iterator[RawArticle | Reject]:
+    """Read one file as it is: the strings of what it yields may still need _storable."""
     source = os.fspath(path)
     if not os.path.exists(source):
         yield Reject(source, "no such file or directory")
@@ -129,7 +150,27 @@ def _walk(folder: str, parents: frozenset[str]) -> Iterator[RawArticle | Reject]
         if os.path.isdir(path):
             yield from _walk(path, parents | {real})
         else:
-            yield from read_file(path)
+            yield from _read_file(path)
+
+
+def _storable(item: RawArticle | Reject) -> RawArticle | Reject:
+    """Replace what no store can hold: in names (source, id) by an escape, in text by U+FFFD."""
+    changes = {}
+    for name in ("source", "id", "text", "title", "url", "reason"):
+        value = getattr(item, name, None)
+        if isinstance(value, str) and UNSTORABLE.search(value):
+            escape = name in ("source", "id")
+            changes[name] = UNSTORABLE.sub(_escaped if escape else REPLACEMENT, value)
+    return dataclasses.replace(item, **changes) if changes else item
+
+
+def _escaped(match: re.Match) -> str:
+    """Write an unstorable character as a backslash escape, so that distinct names stay distinct."""
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _too_large(size: int) -> str:
+    return f"article too large ({size:,} bytes, limit {MAX_DOCUMENT_BYTES:,})"
 
 
 def _file_kind(path: str) -> str:
@@ -188,9 +229,12 @@ def _read_document(path: str) -> tuple[str, str] | Reject:
     """Read and decode a whole one-article file, or say why it cannot be."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size
     except OSError as error:
         return Reject(path, _os_reason(error), id=_stem(path))
+    if len(data) > MAX_DOCUMENT_BYTES:
+        return Reject(path, _too_large(max(size, len(data))), id=_stem(path))
     if not data.strip():
         return Reject(path, "empty article", id=_stem(path))
     if _is_binary(data[:SNIFF_BYTES]):
@@ -230,7 +274,8 @@ def _read_html(path: str) -> Iterator[RawArticle | Reject]:
 def _extract_page(html: str) -> _Page | str:
     """Extract the main text and metadata of a page with trafilatura, or return why there is none."""
     try:
-        document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+        document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                               date_extraction_params=PAGE_DATE_SEARCH)
     except HTML_ERRORS as error:
         return f"HTML extraction failed: {error or type(error).__name__}"
     if document is None or not (document.text or "").strip():
@@ -275,22 +320,38 @@ def _sniff_binary(path: str, opener: Callable) -> Reject | None:
 
 def _parse_stream(stream, source: str) -> Iterator[RawArticle | Reject]:
     """Yield an article or reject for each non-blank line; a broken gzip ends it with a reject."""
-    lines = iter(stream)
     number, records = 0, 0
     while True:
         try:
-            raw = next(lines, None)
+            raw = _next_line(stream)
         except GZIP_ERRORS as error:
             yield Reject(source, f"truncated gzip: {error}", line=number + 1)
             return
-        if raw is None:
+        if raw == b"":
             break
         number += 1
-        if raw.strip():
+        if isinstance(raw, int):
+            records += 1
+            yield Reject(source, _too_large(raw), number)
+        elif raw.strip():
             records += 1
             yield _parse_line(raw, source, number)
     if records == 0:
         yield Reject(source, "empty article")
+
+
+def _next_line(stream) -> bytes | int:
+    """The next line of a stream (b"" at its end), or the size of a line too long to hold, skipped."""
+    raw = stream.readline(MAX_DOCUMENT_BYTES + 1)
+    if len(raw) <= MAX_DOCUMENT_BYTES:
+        return raw
+    size = len(raw)
+    while not raw.endswith(b"\n"):
+        raw = stream.readline(SKIP_BYTES)
+        if not raw:
+            break
+        size += len(raw)
+    return size
 
 
 def _parse_line(raw: bytes, source: str, number: int) -> RawArticle | Reject:
@@ -318,6 +379,8 @@ def _record_article(record: dict, source: str, number: int, encoding: str) -> Ra
         return Reject(source, problem, number, article_id)
     if article_id is None:
         return Reject(source, "no id", number)
+    if len(article_id) > MAX_ID_CHARS:
+        return Reject(source, f"id too long ({len(article_id):,} characters, limit {MAX_ID_CHARS})", number)
     published = _iso_date(record.get("published"))
     if record.get("text") is not None:
         return _make_article(
