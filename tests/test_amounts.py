@@ -1,0 +1,243 @@
+"""Golden cases for extract.amounts.find_amounts, grouped by where they come from."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from extract.amounts import find_amounts, parse_number
+from extract.clean import normalise
+
+
+@dataclass(frozen=True)
+class Want:
+    """One expected amount: value, upper bound, currency, qualifier, per-unit."""
+
+    value: float
+    value_max: float | None = None
+    currency: str = "EUR"
+    qualifier: str = "exact"
+    per: str | None = None
+
+
+def case(text: str, *wants: Want, fails: str | None = None):
+    marks = [pytest.mark.xfail(strict=True, reason=fails)] if fails else []
+    return pytest.param(text, list(wants), id=text, marks=marks)
+
+
+# The magnitudes and forms listed in the fact specification.
+SPEC_MAGNITUDES = [
+    case("3,7 M€", Want(3_700_000)),
+    case("12 k€", Want(12_000)),
+    case("12 K€", Want(12_000)),
+    case("12 k €", Want(12_000)),
+    case("3 M €", Want(3_000_000)),
+    case("52M€", Want(52_000_000)),
+    case("7,135 Md€", Want(7_135_000_000)),
+    case("2 Mds€", Want(2_000_000_000)),
+    case("1,5 Mds €", Want(1_500_000_000)),
+    case("0,5 M€", Want(500_000)),
+    case("3 millions d'euros", Want(3_000_000)),
+    case("1,5 million d'euros", Want(1_500_000)),
+    case("1,2 milliard d'euros", Want(1_200_000_000)),
+    case("2,5 milliards d'euros", Want(2_500_000_000)),
+    case("une enveloppe d'un milliard d'euros", Want(1_000_000_000)),
+    case("5 millions €", Want(5_000_000)),
+    case("deux mille euros", Want(2_000)),
+    case("mille euros", Want(1_000)),
+]
+
+SPEC_NUMBER_WORDS = [
+    case("trois millions d'euros", Want(3_000_000)),
+    case("un demi-milliard d'euros", Want(500_000_000)),
+    case("un million d'euros", Want(1_000_000)),
+    case("deux cent mille euros", Want(200_000)),
+    case("vingt-cinq millions d'euros", Want(25_000_000)),
+    case("soixante-dix millions d'euros", Want(70_000_000)),
+    case("quatre-vingts millions d'euros", Want(80_000_000)),
+    case("six cents euros", Want(600)),
+    case("deux milliards et demi d'euros", Want(2_500_000_000),
+         fails="'N et demi' after a magnitude word is not read as a half"),
+]
+
+# Thousands separators: space, dot, and the no-break spaces that extract.clean.normalise turns into spaces.
+SEPARATORS = [
+    case("500 000 euros", Want(500_000)),
+    case("1.500.000 euros", Want(1_500_000)),
+    case("1.500 euros", Want(1_500)),
+    case("1\u00a0500\u00a0000 euros", Want(1_500_000)),
+    case("12\u202f000 €", Want(12_000)),
+    case("3,7\u202fM€", Want(3_700_000)),
+    case("1 234,56 €", Want(1234.56)),
+    case("12,50 euros", Want(12.5)),
+    case("3.5 M€", Want(3_500_000)),
+    case("2 000 000 d'euros", Want(2_000_000)),
+    case("10 000 EUR", Want(10_000)),
+    case("500€", Want(500)),
+]
+
+SIGNS = [
+    case("-3,3 M€", Want(-3_300_000)),
+    case("+7,135 Md€", Want(7_135_000_000)),
+    case("un déficit de \u22123,3 M€", Want(-3_300_000)),
+    case("une baisse de 3 M€", Want(3_000_000)),
+]
+
+QUALIFIERS = [
+    case("environ 19 M€", Want(19_000_000, qualifier="approx")),
+    case("une enveloppe d'environ 19 M€", Want(19_000_000, qualifier="approx")),
+    case("près de 5 M€", Want(5_000_000, qualifier="approx")),
+    case("près d'un million d'euros", Want(1_000_000, qualifier="approx")),
+    case("quelque 300 000 euros", Want(300_000, qualifier="approx")),
+    case("autour de 2 M€", Want(2_000_000, qualifier="approx")),
+    case("~3 M€", Want(3_000_000, qualifier="approx")),
+    case("plus de 3 M€", Want(3_000_000, qualifier="min")),
+    case("au moins 1 M€", Want(1_000_000, qualifier="min")),
+    case("une assiette supérieure à 1 M€", Want(1_000_000, qualifier="min")),
+    case("le budget dépasse 2 M€", Want(2_000_000, qualifier="min")),
+    case("à partir de 500 euros", Want(500, qualifier="min")),
+    case("pas moins de 3 M€", Want(3_000_000, qualifier="min")),
+    case("jusqu'à 2 M€", Want(2_000_000, qualifier="max")),
+    case("au maximum 1 M€", Want(1_000_000, qualifier="max")),
+    case("L'aide est de maximum 2 M€", Want(2_000_000, qualifier="max")),
+    case("au plus 100 000 euros", Want(100_000, qualifier="max")),
+    case("moins de 1 M€", Want(1_000_000, qualifier="max")),
+    case("une aide plafonnée à 3 000 euros", Want(3_000, qualifier="max")),
+    case("dans la limite de 1 500 euros", Want(1_500, qualifier="max")),
+    case("pas plus de 3 M€", Want(3_000_000, qualifier="max")),
+    case("2 M€ au maximum", Want(2_000_000, qualifier="max")),
+]
+
+RANGES = [
+    case("entre 2 et 3 M€", Want(2_000_000, 3_000_000, qualifier="range")),
+    case("entre 2 M€ et 3 M€", Want(2_000_000, 3_000_000, qualifier="range")),
+    case("entre 2 et 3 millions d'euros", Want(2_000_000, 3_000_000, qualifier="range")),
+    case("de 10 à 15 millions d'euros", Want(10_000_000, 15_000_000, qualifier="range")),
+    case("de 2 à 3 M€", Want(2_000_000, 3_000_000, qualifier="range")),
+    case("entre 1 500 et 3 000 euros par an", Want(1_500, 3_000, qualifier="range", per="an")),
+    case("entre 2 et 3 M€ par projet", Want(2_000_000, 3_000_000, qualifier="range", per="projet")),
+    case("de 500 000 euros à 1 M€", Want(500_000, 1_000_000, qualifier="range")),
+    case("entre 500 000 euros et 1 M€", Want(500_000, 1_000_000, qualifier="range")),
+    # Not ranges: a change from one amount to another, two amounts joined by "et".
+    case("le budget passe de 10 M€ à 12 M€", Want(10_000_000), Want(12_000_000)),
+    case("3 M€ et 4 M€", Want(3_000_000), Want(4_000_000)),
+]
+
+PER_UNIT = [
+    case("1 500 euros par apprenti", Want(1_500, per="apprenti")),
+    case("3 000 euros par an", Want(3_000, per="an")),
+    case("L'aide est de maximum 2 M€ pour trois ans par projet", Want(2_000_000, qualifier="max", per="projet")),
+    case("3 M€/an", Want(3_000_000, per="an")),
+    case("1 200 euros/mois", Want(1_200, per="mois")),
+    case("3 000 € HT par stagiaire", Want(3_000, per="stagiaire")),
+    case("30 000 euros brut par an", Want(30_000, per="an")),
+    case("jusqu'à 2 M€ par projet", Want(2_000_000, qualifier="max", per="projet")),
+    # Not per-unit: a period or the funder after "par".
+    case("1,5 M€ sur trois ans", Want(1_500_000)),
+    case("2 M€ par la région", Want(2_000_000)),
+]
+
+OTHER_CURRENCIES = [
+    case("5 millions de dollars", Want(5_000_000, currency="USD")),
+    case("3 M$", Want(3_000_000, currency="USD")),
+    case("100 USD", Want(100, currency="USD")),
+    case("10 000 francs suisses", Want(10_000, currency="CHF")),
+    case("2 millions de livres sterling", Want(2_000_000, currency="GBP")),
+    case("15 millions de francs CFP", Want(15_000_000, currency="XPF")),
+]
+
+# Numbers that are not money: the specification says none of them is a fact.
+NOT_MONEY = [
+    case("25 %"),
+    case("une hausse de 5,5 % du budget"),
+    case("3 millions de personnes"),
+    case("plus de 3 millions de Français"),
+    case("1 500 apprentis"),
+    case("2 000 salariés"),
+    case("AEF n°277460"),
+    case("AEF info n° 655 432"),
+    case("Tél. : 01 44 55 66 77"),
+    case("en 2021"),
+    case("le 4 mai 2020"),
+    case("Le M€ est l'unité des budgets."),
+    case("de 2020 à 2022"),
+]
+
+# Sentences of the seed dispatch (facts.md, worked example).
+SEED_SENTENCES = [
+    case("David Margueritte (LR), 3,7 M€ serviront à financer", Want(3_700_000)),
+    case("pour l'Île-de-France (4 M€), la Bretagne (8,6 M€), les Pays-de-la-Loire (6,9 M€), "
+         "Auvergne Rhône-Alpes (4 M€).",
+         Want(4_000_000), Want(8_600_000), Want(6_900_000), Want(4_000_000)),
+    case("qui doit avoir une \"assiette de dépenses supérieure à 1 M€\".", Want(1_000_000, qualifier="min")),
+    case("décrocher 10 M€ de budget supplémentaire à son enveloppe d'environ 19 M€",
+         Want(10_000_000), Want(19_000_000, qualifier="approx")),
+]
+
+ALL = SPEC_MAGNITUDES + SPEC_NUMBER_WORDS + SEPARATORS + SIGNS + QUALIFIERS + RANGES + PER_UNIT + OTHER_CURRENCIES
+ALL += NOT_MONEY + SEED_SENTENCES
+
+
+def found(text: str) -> list[Want]:
+    return [Want(a.value, a.value_max, a.currency, a.qualifier, a.per) for a in find_amounts(normalise(text))]
+
+
+@pytest.mark.parametrize("text, wants", SPEC_MAGNITUDES + SPEC_NUMBER_WORDS)
+def test_magnitudes_and_number_words(text, wants):
+    assert found(text) == wants
+
+
+@pytest.mark.parametrize("text, wants", SEPARATORS + SIGNS)
+def test_separators_and_signs(text, wants):
+    assert found(text) == wants
+
+
+@pytest.mark.parametrize("text, wants", QUALIFIERS)
+def test_qualifiers(text, wants):
+    assert found(text) == wants
+
+
+@pytest.mark.parametrize("text, wants", RANGES)
+def test_ranges(text, wants):
+    assert found(text) == wants
+
+
+@pytest.mark.parametrize("text, wants", PER_UNIT)
+def test_per_unit(text, wants):
+    assert found(text) == wants
+
+
+@pytest.mark.parametrize("text, wants", OTHER_CURRENCIES)
+def test_other_currencies(text, wants):
+    assert found(text) == wants
+
+
+@pytest.mark.parametrize("text, wants", NOT_MONEY)
+def test_not_money(text, wants):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize("text, wants", SEED_SENTENCES)
+def test_seed_sentences(text, wants):
+    assert found(text) == wants
+
+
+@pytest.mark.parametrize("text", [p.values[0] for p in ALL if not p.marks])
+def test_offsets_point_at_the_amount_text(text):
+    clean = normalise(text)
+    assert len(clean) == len(text)
+    for amount in find_amounts(clean):
+        assert clean[amount.start:amount.end] == amount.text
+        assert amount.text.strip() == amount.text
+
+
+def test_amounts_come_in_order_of_appearance():
+    text = "La région vote 3 M€, puis 1 M€, puis environ 12 M€ et enfin 500 000 euros par an."
+    starts = [a.start for a in find_amounts(text)]
+    assert starts == sorted(starts) and len(starts) == 4
+
+
+@pytest.mark.parametrize("text, value", [("1 500,5", "1500.5"), ("1.500.000", "1500000"), ("3,7", "3.7"), ("12", "12"),
+                                         ("deux cent mille", "200000"), ("trois", "3"), ("", None)])
+def test_parse_number(text, value):
+    assert parse_number(text) == (Decimal(value) if value else None)

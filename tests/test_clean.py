@@ -1,0 +1,120 @@
+"""Cleaning: boilerplate lines and inline cross-references removed, article lines kept, typography one for one."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.clean import clean, is_boilerplate, normalise
+
+SEED = open(__file__.rsplit("/", 1)[0] + "/data/000_4b56ed4868a6c56d.txt", encoding="utf-8").read()
+
+
+def line(text: str, *, fails: str | None = None):
+    marks = [pytest.mark.xfail(strict=True, reason=fails)] if fails else []
+    return pytest.param(text, id=text[:60], marks=marks)
+
+
+# The seed's own boilerplate (facts.md, worked example): cookie banner and subscription lines.
+SEED_BOILERPLATE = [line(text) for text in SEED.splitlines()[:3] + SEED.splitlines()[4:6]]
+OTHER_BOILERPLATE = [
+    line("Abonnez-vous à notre newsletter"),
+    line("Recevez notre newsletter quotidienne"),
+    line("Partager cet article"),
+    line("LinkedIn | Twitter | Facebook"),
+    line("Lire aussi : la réforme de l'apprentissage"),
+    line("Sur le même sujet"),
+    line("Dépêche n° 655432"),
+    line("Tout refuser"),
+    line("Accepter et fermer"),
+    line("Mentions légales"),
+    line("Déjà abonné ? Connectez-vous"),
+    line("Cet article est réservé aux abonnés."),
+]
+# Article lines, some with words boilerplate also uses: they must stay.
+SEED_ARTICLE = [line(text) for text in SEED.splitlines()[3:4] + SEED.splitlines()[6:]]
+ARTICLE_LINES = [
+    line("La région Normandie a voté 3,7 M€ pour la formation le 14 décembre 2020."),
+    line("Les abonnements à la plateforme coûtent 3 M€ par an à la région."),
+    line("Voici la liste des lauréats de l'appel à projets, pour un total de 12 M€."),
+    line("Le site de la Région permet de consulter la politique régionale de formation."),
+    # Words of promotions inside article sentences: a promotion pattern must not drop them with their amounts.
+    line("Les apprentis ont un accès gratuit à la cantine, financé à hauteur de 2 M€ par la région."),
+    line("La région propose un test gratuit de positionnement à 3 000 demandeurs d'emploi."),
+    line("L'aide de 500 euros par apprenti est versée dès le premier mois du contrat."),
+]
+
+
+@pytest.mark.parametrize("text", SEED_BOILERPLATE + OTHER_BOILERPLATE)
+def test_boilerplate_line_is_removed(text):
+    assert is_boilerplate(normalise(text))
+    assert clean(text).text == ""
+    assert clean(text).removed_lines == 1
+
+
+@pytest.mark.parametrize("text", SEED_ARTICLE + ARTICLE_LINES)
+def test_article_line_is_kept(text):
+    assert not is_boilerplate(normalise(text))
+    assert clean(text).text == " ".join(normalise(text).replace("(lire sur AEF info) ", "").split())
+
+
+def test_seed_keeps_its_three_article_paragraphs():
+    cleaned = clean(SEED)
+    paragraphs = cleaned.text.split("\n")
+    assert len(paragraphs) == 3 and cleaned.removed_lines == 5
+    assert paragraphs[0].startswith("L'assemblée plénière de la région Normandie")
+    assert paragraphs[1].startswith("Un AAP de 6,2 M€")
+    assert paragraphs[2].startswith("L'association Transitions Pro")
+    assert "AEF info" not in paragraphs[0] + paragraphs[1]
+
+
+INLINE = [
+    ("Des appels ont été publiés (lire sur AEF info) pour l'Île-de-France (4 M€).",
+     "Des appels ont été publiés pour l'Île-de-France (4 M€)."),
+    ("La région vote 3,7 M€ (voir encadré).", "La région vote 3,7 M€."),
+    ("Le budget (lire aussi notre dépêche n° 632145) atteint 12 M€.", "Le budget atteint 12 M€."),
+    ("Le FSE (Fonds social européen) apporte 2 M€.", "Le FSE (Fonds social européen) apporte 2 M€."),
+]
+
+
+@pytest.mark.parametrize("text, want", INLINE, ids=[t for t, _ in INLINE])
+def test_inline_cross_reference_is_removed(text, want):
+    assert clean(text).text == want
+
+
+TYPOGRAPHY = [
+    ("l\u2019État", "l'État"),
+    ("3,7\u00a0M€", "3,7 M€"),
+    ("12\u202f000\u00a0€", "12 000 €"),
+    ("\u2212 3,3 M€", "- 3,3 M€"),
+    ("\u201cguide\u201d", '"guide"'),
+    ("Centre\u2011Val de Loire", "Centre-Val de Loire"),
+    ("ligne\r\nsuivante", "ligne\n\nsuivante"),
+    ("« guillemets »", "« guillemets »"),
+]
+
+
+@pytest.mark.parametrize("text, want", TYPOGRAPHY, ids=[repr(t) for t, _ in TYPOGRAPHY])
+def test_normalise_is_one_character_for_one(text, want):
+    assert normalise(text) == want
+    assert len(normalise(text)) == len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_normalise_keeps_the_length_of_any_text(text):
+    assert len(normalise(text)) == len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(SEED.splitlines() + ["", "  ", "Abonnez-vous", "3,7\u00a0M€ (voir ci-dessous)"]),
+                max_size=8))
+def test_clean_is_idempotent(lines):
+    once = clean("\n".join(lines)).text
+    assert clean(once).text == once
+    assert "\n\n" not in once and once == once.strip()
+
+
+def test_only_boilerplate_gives_an_empty_text():
+    banner = "\n".join(SEED.splitlines()[:3])
+    assert clean(banner).text == ""
+    assert clean(banner).removed_lines == 3

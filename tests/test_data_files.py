@@ -1,0 +1,128 @@
+"""Every data file of extract/data/ parses, says where it comes from, and agrees with the fact specification."""
+
+import csv
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "extract" / "data"
+FACTS_MD = REPO.parent / "shared" / "docs" / "facts.md"  # the specification, beside the repository
+# The 18 official regions, as listed in the fact specification.
+OFFICIAL_REGIONS = [
+    "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire", "Corse", "Grand Est",
+    "Hauts-de-France", "Île-de-France", "Normandie", "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire",
+    "Provence-Alpes-Côte d'Azur", "Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte",
+]
+DEPARTEMENT_COUNT = 101  # 96 in metropolitan France (2A and 2B for Corsica) and 5 overseas
+SCOPES = {"national", "regional", "europe"}
+DATA_FILES = sorted(p.name for p in DATA.iterdir() if p.is_file() and p.suffix != ".py")
+
+
+def load(name: str):
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def departements() -> list[dict]:
+    lines = (DATA / "departements.csv").read_text(encoding="utf-8").splitlines()
+    return list(csv.DictReader(line for line in lines if not line.startswith("#")))
+
+
+def test_data_files_are_json_or_csv():
+    assert DATA_FILES
+    assert {Path(name).suffix for name in DATA_FILES} <= {".json", ".csv"}, DATA_FILES
+
+
+@pytest.mark.parametrize("name", [n for n in DATA_FILES if n.endswith(".json")])
+def test_json_file_parses_and_names_its_source(name):
+    data = load(name)
+    assert isinstance(data, dict)
+    assert isinstance(data.get("_source"), str) and len(data["_source"]) > 20
+
+
+@pytest.mark.parametrize("name", [n for n in DATA_FILES if n.endswith(".csv")])
+def test_csv_file_parses_and_names_its_source(name):
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("#") and len(lines[0]) > 20
+    body = [line for line in lines if not line.startswith("#")]
+    table = list(csv.reader(body))
+    assert len(table) > 1
+    assert {len(row) for row in table} == {len(table[0])}
+
+
+def test_official_regions_are_those_of_the_specification():
+    if not FACTS_MD.exists():
+        pytest.skip("the specification is not beside the repository")
+    text = FACTS_MD.read_text(encoding="utf-8")
+    listed = re.search(r"## The 18 regions \(official names\)\s*\n\n(.*?)\.\n", text, re.S).group(1)
+    assert [name.strip() for name in listed.replace("\n", " ").split(",")] == OFFICIAL_REGIONS
+
+
+def test_regions_json_names_exactly_the_18_official_regions():
+    assert sorted(load("regions.json")["regions"]) == sorted(OFFICIAL_REGIONS)
+
+
+def test_region_forms_name_one_region():
+    forms = Counter()
+    for region, entry in load("regions.json")["regions"].items():
+        assert set(entry) >= {"variants", "former", "cities"}, region
+        forms.update(set(entry["variants"] + entry["former"] + entry["cities"]))
+    assert [form for form, n in forms.items() if n > 1] == []
+
+
+def test_every_departement_maps_to_an_official_region():
+    rows = departements()
+    assert len(rows) == DEPARTEMENT_COUNT
+    assert {row["region"] for row in rows} <= set(OFFICIAL_REGIONS)
+    assert len({row["code"] for row in rows}) == len(rows)
+    assert len({row["name"] for row in rows}) == len(rows)
+    assert all(re.fullmatch(r"\d{2}|2[AB]|97[1-6]", row["code"]) for row in rows)
+    assert all(row["prefecture"] for row in rows)
+
+
+def test_every_region_has_a_departement():
+    assert {row["region"] for row in departements()} == set(OFFICIAL_REGIONS)
+
+
+def test_bodies_have_unique_canonical_names():
+    names = [body["name"] for body in load("bodies.json")["bodies"]]
+    assert [name for name, n in Counter(names).items() if n > 1] == []
+
+
+def test_no_alias_names_two_bodies():
+    owners = {}
+    for body in load("bodies.json")["bodies"]:
+        for alias in body["aliases"]:
+            owners.setdefault(alias, set()).add(body["name"])
+    assert {alias: names for alias, names in owners.items() if len(names) > 1} == {}
+
+
+def test_bodies_are_well_formed():
+    for body in load("bodies.json")["bodies"]:
+        assert body["name"] in body["aliases"], body["name"]
+        assert body["scope"] in SCOPES, body["name"]
+
+
+def test_organisation_patterns_compile():
+    for pattern in load("bodies.json")["org_patterns"]["patterns"]:
+        re.compile(pattern)
+
+
+@pytest.mark.parametrize("group", ["line_patterns", "inline_patterns"])
+def test_boilerplate_patterns_compile(group):
+    patterns = load("boilerplate.json")[group]
+    assert patterns
+    for entry in patterns:
+        assert entry["kind"]
+        re.compile(entry["pattern"], re.IGNORECASE)
+
+
+def test_currencies_are_iso_codes_with_distinct_forms():
+    currencies = load("currencies.json")["currencies"]
+    assert all(re.fullmatch(r"[A-Z]{3}", code) for code in currencies)
+    forms = Counter(form for forms in currencies.values() for form in forms)
+    assert [form for form, n in forms.items() if n > 1] == []
+    assert "€" in currencies["EUR"]
