@@ -8,13 +8,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract import amounts, dates, entities, facts  # noqa: F401  (registers the components)
+from extract import DEFAULT_MODEL, amounts, dates, entities, facts  # noqa: F401  (registers the components)
 from extract.types import Fact, Mention
 
 __all__ = ["DEFAULT_MODEL", "MODEL_COMPONENTS", "load", "Extraction", "extract_docs", "extract_text"]
 
-# The medium French model: better organisation and person tags than the small one at a similar speed (README).
-DEFAULT_MODEL = "fr_core_news_md"
 # Model components the stages use: the parser (sentences, attribution), the tagger's parts of speech, the NER.
 MODEL_COMPONENTS = ("tok2vec", "morphologizer", "parser", "ner")
 STAGES = (entities.ENTITIES_COMPONENT, amounts.AMOUNTS_COMPONENT, dates.DATES_COMPONENT, facts.FACTS_COMPONENT)

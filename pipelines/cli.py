@@ -5,15 +5,24 @@ import sys
 from datetime import date
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
-from extract.nlp import DEFAULT_MODEL
+from extract import DEFAULT_MODEL
 from models import StoreError
-from pipelines.readers import Reject
+from pipelines.guard import store_failure
 
 __all__ = ["main"]
 
 DB_HELP = "Store: a SQLite file path or any SQLAlchemy URL (default: $DEPECHES_DB, else depeches.db)."
 FORMAT_CHOICE = click.Choice(["table", "csv", "json"])
+WORKERS_HELP = "Processes running the NLP on this machine (default: the number of cores; 1 = this process only)."
+DASK_HELP = "Run the NLP on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N local workers."
+
+
+def _cores() -> int:
+    from pipelines.workers import default_workers
+
+    return default_workers()
 
 
 def _fail(message: str) -> None:
@@ -38,7 +47,9 @@ def main() -> None:
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy French model.")
 @click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 10_000), help="Articles per batch.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def ingest(paths, db, model, batch_size, quiet) -> None:
+@click.option("--workers", type=click.IntRange(1), default=_cores, envvar="DEPECHES_WORKERS", help=WORKERS_HELP)
+@click.option("--dask", "dask_address", metavar="ADDRESS", help=DASK_HELP)
+def ingest(paths, db, model, batch_size, quiet, workers, dask_address) -> None:
     """Read dumps (files or folders of .txt, .html, .jsonl, .jsonl.gz) and load their facts into the store.
 
     Re-ingesting the same dump adds nothing; an article whose text changed replaces its old rows.
@@ -47,13 +58,18 @@ def ingest(paths, db, model, batch_size, quiet) -> None:
     \b
     Example:
       depeches ingest corpus/samples --db depeches.db
+      depeches ingest big.jsonl.gz --workers 2 --db postgresql+psycopg://me@dbhost/depeches
+      depeches ingest big.jsonl.gz --dask tcp://scheduler:8786
     """
     from pipelines.ingest import ingest as run_ingest
+    from pipelines.workers import ClusterError
 
     try:
-        summary = run_ingest(paths, db, model, batch_size, progress=not quiet)
-    except StoreError as error:
+        summary = run_ingest(paths, db, model, batch_size, progress=not quiet, workers=workers, dask=dask_address)
+    except (StoreError, ClusterError) as error:
         _fail(str(error))
+    except SQLAlchemyError as error:
+        _fail(store_failure(error))
     for line in summary.lines():
         click.echo(line)
     if summary.counts.read == 0:
@@ -64,7 +80,8 @@ def ingest(paths, db, model, batch_size, quiet) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--jsonl", "as_jsonl", is_flag=True, default=True, help="One JSON object per article (the default).")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy French model.")
-def extract(paths, as_jsonl, model) -> None:
+@click.option("--workers", type=click.IntRange(1), default=_cores, envvar="DEPECHES_WORKERS", help=WORKERS_HELP)
+def extract(paths, as_jsonl, model, workers) -> None:
     """Print the facts and entities of dumps in the extract format, without touching a database.
 
     Rejects are reported on standard error.
@@ -76,8 +93,8 @@ def extract(paths, as_jsonl, model) -> None:
     from pipelines.records import extract_records
 
     count = 0
-    for item in extract_records(paths, model):
-        if isinstance(item, Reject):
+    for item in extract_records(paths, model, workers=workers):
+        if not isinstance(item, dict):
             where = f"{item.source}:{item.line}" if item.line else item.source
             click.echo(f"rejected {where}: {item.reason}", err=True)
         else:
@@ -132,6 +149,42 @@ def facts(region, body, since, until, min_amount, limit, db, fmt) -> None:
         _fail(str(error))
 
 
+@main.group()
+def db() -> None:
+    """Look after the store's schema.
+
+    \b
+    Example:
+      depeches db upgrade --db depeches.db
+    """
+
+
+@db.command()
+@click.option("--db", "db_url", envvar="DEPECHES_DB", help=DB_HELP)
+def upgrade(db_url) -> None:
+    """Bring the store's schema to this version of depeches (Alembic migrations; back the store up first).
+
+    A missing store is created. Views are rebuilt; tables keep their rows.
+
+    \b
+    Example:
+      depeches db upgrade --db postgresql+psycopg://me@dbhost/depeches
+    """
+    from models import make_engine
+    from models.store import upgrade_store
+
+    try:
+        engine = make_engine(db_url)
+        before, after = upgrade_store(engine)
+    except StoreError as error:
+        _fail(str(error))
+    engine.dispose()
+    if before == after:
+        click.echo(f"the store is at schema version {after}, the current one: nothing to do")
+    else:
+        click.echo(f"store upgraded from schema version {before} to {after}")
+
+
 @main.command(name="eval")
 @click.argument("gold", nargs=-1, type=click.Path(exists=True))
 @click.option("-v", "--verbose", is_flag=True, help="Also list every error: article, field, got, want.")
@@ -149,6 +202,124 @@ def evaluate(gold, verbose, model) -> None:
     report = run_eval(gold or ["corpus/gold"], model)
     for line in report_lines(report, verbose):
         click.echo(line)
+
+
+@main.command()
+@click.option("--db", envvar="DEPECHES_DB", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep 127.0.0.1 unless other machines must reach the site.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+def serve(db, host, port) -> None:
+    """Browse the store in a web browser, read-only: dashboard with charts, events, facts, full-text search.
+
+    Facts link to their article with the sentence highlighted; nothing on the site can change the store.
+
+    \b
+    Example:
+      depeches serve --db depeches.db --port 8001
+    """
+    from pipelines.serve import Site, serve as run_serve, store_path
+
+    try:
+        run_serve(Site(store_path(db), host, port), announce=click.echo)
+    except StoreError as error:
+        _fail(str(error))
+
+
+@main.command()
+@click.option("--watchlist", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="TOML file of [[rule]] tables (name, bodies, regions, people, keywords, min_amount).")
+@click.option("--since-last", is_flag=True,
+              help="Only the events that are new since the last run on this watchlist; prints nothing if none.")
+@click.option("--out", "out_dir", default="alerts", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for <watchlist>.md, <watchlist>.json and the feed <watchlist>.atom.")
+@click.option("--site-url", help="Address of 'depeches serve' (http://127.0.0.1:8001) for links to the sentence.")
+@click.option("--db", envvar="DEPECHES_DB", help=DB_HELP)
+def alerts(watchlist, since_last, out_dir, site_url, db) -> None:
+    """Match the store against a watchlist's rules and report the matching events, as Markdown, JSON and Atom.
+
+    What was reported is remembered in the store: with --since-last a second run with nothing new prints nothing.
+    The Atom file lists every event the watchlist has matched, for a feed reader to subscribe to.
+
+    \b
+    Example:
+      depeches alerts --watchlist corpus/watchlists/example.toml --since-last --out alerts
+    """
+    from pipelines.desk.alert_files import write_alerts
+    from pipelines.desk.alerts import run_alerts
+    from pipelines.desk.watchlist import WatchlistError, load_watchlist
+
+    try:
+        report = run_alerts(load_watchlist(watchlist), db)
+    except (WatchlistError, StoreError) as error:
+        _fail(str(error))
+    output = write_alerts(report, out_dir, only_new=since_last, site_url=site_url)
+    if output.text:
+        click.echo(output.text, nl=False)
+
+
+@main.command()
+@click.option("--since", default="7d", show_default=True,
+              help="Facts that arrived in the store since: 7d, 2w, 24h, or a date YYYY-MM-DD.")
+@click.option("--out", default="digest.html", show_default=True, type=click.Path(dir_okay=False),
+              help="HTML file to write.")
+@click.option("--site-url", help="Address of 'depeches serve' (http://127.0.0.1:8001) for links to the sentence.")
+@click.option("--db", envvar="DEPECHES_DB", help=DB_HELP)
+def digest(since, out, site_url, db) -> None:
+    """Write one self-contained HTML page of the new facts: events by region and by body, charts, sources.
+
+    The page loads nothing and runs no script: it can be mailed as it is.
+
+    \b
+    Example:
+      depeches digest --since 7d --out digest.html
+    """
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from pipelines.desk.digest import build_digest
+    from pipelines.desk.since import SinceError, parse_since
+
+    try:
+        start = parse_since(since, datetime.now(timezone.utc).replace(tzinfo=None))
+        page = build_digest(start, db, site_url)
+    except (SinceError, StoreError) as error:
+        _fail(str(error))
+    Path(out).write_text(page.html, "utf-8")
+    click.echo(f"wrote {out}: {page.events} events ({page.mentions} mentions in {page.sources} articles) "
+               f"since {start:%Y-%m-%d %H:%M} UTC")
+
+
+@main.command()
+@click.option("--format", "fmt", required=True, type=click.Choice(["csv", "jsonl", "xlsx", "parquet"]),
+              help="csv and jsonl go to standard output without --out; xlsx and parquet need --out.")
+@click.option("--out", type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--region", help="Official region name, e.g. Normandie.")
+@click.option("--body", help="Part of a body's name, e.g. 'Caisse des dépôts'.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Facts dated (or published) on or after YYYY-MM-DD.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Facts dated (or published) on or before YYYY-MM-DD.")
+@click.option("--min-amount", type=float, help="Smallest amount, in the fact's currency.")
+@click.option("--limit", default=0, show_default=True, type=click.IntRange(0), help="Most rows; 0 for all.")
+@click.option("--db", envvar="DEPECHES_DB", help=DB_HELP)
+def export(fmt, out, region, body, since, until, min_amount, limit, db) -> None:
+    """Export facts (one row per mention, with its event id) as CSV, JSON lines, Excel or Parquet.
+
+    \b
+    Example:
+      depeches export --format xlsx --out normandie.xlsx --region Normandie --since 2020-01-01
+    """
+    from pipelines.desk.export import read_export, write_export
+    from pipelines.query import FactFilter
+
+    fact_filter = FactFilter(region, body, since.date() if since else None, until.date() if until else None,
+                             min_amount, limit)
+    try:
+        table = read_export(fact_filter, db)
+        write_export(table, fmt, out, stdout=sys.stdout)
+    except (StoreError, ValueError) as error:
+        _fail(str(error))
+    if out:
+        click.echo(f"wrote {len(table.rows)} facts to {out}", err=True)
 
 
 if __name__ == "__main__":
