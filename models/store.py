@@ -4,13 +4,17 @@ import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
-from models.schema import Base
+from models.location import read_only_url, sqlite_file_problem, store_url
+from models.readonly import guard_reads
+from models.search import create_search_index
+from models.writelock import serialise_writes
 from models.views import VIEWS
 
-__all__ = ["StoreError", "resolve_url", "make_engine", "read_only_engine", "create_store", "DEFAULT_DB"]
+__all__ = ["StoreError", "resolve_url", "make_engine", "read_only_engine", "create_store", "upgrade_store",
+           "DEFAULT_DB"]
 
 DEFAULT_DB = "depeches.db"
 # How long a writer waits for another writer's lock before giving up, in milliseconds.
@@ -36,44 +40,87 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(db: str | None = None) -> Engine:
+def _store_url(db: str | URL | None) -> URL:
+    return store_url(db if isinstance(db, URL) else db or os.environ.get("DEPECHES_DB") or DEFAULT_DB)
+
+
+def make_engine(db: str | URL | None = None) -> Engine:
     """An engine for reading and writing the store (SQLite in WAL mode with foreign keys and a busy timeout)."""
-    url = resolve_url(db)
     try:
-        engine = create_engine(url)
+        engine = create_engine(_store_url(db))
     except (ArgumentError, ImportError) as error:
-        raise StoreError(f"cannot use database URL {url!r}: {error}") from error
+        raise StoreError(f"cannot use database URL {str(db or resolve_url(db))!r}: {error}") from error
     if engine.dialect.name == "sqlite":
+        problem = sqlite_file_problem(engine.url.database)
+        if problem:
+            raise StoreError(problem)
         event.listen(engine, "connect", _sqlite_pragmas)
+    serialise_writes(engine)
     return engine
 
 
 def read_only_engine(db: str | None = None) -> Engine:
     """An engine that cannot change the store: SQLite opened read-only, other servers in read-only transactions."""
-    url = make_url(resolve_url(db))
+    url = _store_url(db)
     if url.get_backend_name() != "sqlite":
-        engine = make_engine(str(url))
+        engine = make_engine(url)
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("SET TRANSACTION READ ONLY"))
         return engine
     path = Path(url.database or "")
     if not path.is_file():
         raise StoreError(f"no database at {path}: run 'depeches ingest PATH --db {path}' first")
-    engine = create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
+    engine = create_engine(read_only_url(path))
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", guard_reads)
     return engine
 
 
+def _db_option(engine: Engine) -> str:
+    url = engine.url
+    return f" --db {url.database}" if url.get_backend_name() == "sqlite" else f" --db {url.render_as_string()}"
+
+
+def _migrate_or_check(connection, engine: Engine) -> None:
+    """A new store gets every migration; an existing one must already be at the code's schema version."""
+    from models.migrations import outdated_message, schema_state, upgrade
+
+    state = schema_state(connection)
+    if state.empty:
+        upgrade(connection)
+        return
+    problem = outdated_message(state.version, engine.url.render_as_string(), _db_option(engine))
+    if problem:
+        raise StoreError(problem)
+
+
+def upgrade_store(engine: Engine) -> tuple[int, int]:
+    """Run the migrations the store lacks, then rebuild the views; returns the schema versions (before, after)."""
+    from models.migrations import upgrade
+
+    try:
+        with engine.begin() as connection:
+            for name in VIEWS:
+                connection.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
+            versions = upgrade(connection)
+    except SQLAlchemyError as error:
+        raise StoreError(f"cannot upgrade the store at {engine.url!r}: {error}") from error
+    create_store(engine)
+    return versions
+
+
 def create_store(engine: Engine) -> None:
-    """Create the tables and views if missing, and put SQLite in WAL mode."""
+    """Create the store (every migration) or check its schema version, add missing views and (on SQLite) the
+    full-text index, and put SQLite in WAL mode; a store older or newer than the code raises a StoreError."""
     try:
         with engine.begin() as connection:
             if engine.dialect.name == "sqlite":
                 connection.exec_driver_sql("PRAGMA journal_mode = WAL")
-            Base.metadata.create_all(connection)
+            _migrate_or_check(connection, engine)
             existing = set(inspect(connection).get_view_names())
             for name, sql in VIEWS.items():
                 if name not in existing:
                     connection.execute(text(sql))
+            create_search_index(connection)
     except OperationalError as error:
         raise StoreError(f"cannot open the store at {engine.url!r}: {error.orig}") from error
     except SQLAlchemyError as error:

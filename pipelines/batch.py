@@ -11,7 +11,8 @@ from extract.clean import clean
 from extract.nlp import Extraction, extract_docs
 from pipelines.readers import RawArticle, Reject, read_paths
 
-__all__ = ["Prepared", "Processed", "Batch", "prepare", "content_hash", "stream", "BATCH_SIZE", "MAX_ARTICLE_CHARS"]
+__all__ = ["Prepared", "Processed", "Batch", "Pending", "prepare", "content_hash", "read_batches", "nlp_items",
+           "finish", "stream", "BATCH_SIZE", "MAX_ARTICLE_CHARS"]
 
 # Articles handed to spaCy and written to the store together: memory is bounded by this, not by the dump.
 BATCH_SIZE = 64
@@ -41,6 +42,16 @@ class Batch:
     """What one batch of a dump came to."""
 
     processed: list[Processed] = field(default_factory=list)
+    unchanged: list[Prepared] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    read: int = 0
+
+
+@dataclass
+class Pending:
+    """A batch read, cleaned and checked against the store, before any NLP work: `todo` is what the stages need."""
+
+    todo: list[Prepared] = field(default_factory=list)
     unchanged: list[Prepared] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     read: int = 0
@@ -76,35 +87,51 @@ class _Deduplicator:
             return False
         if previous == item.content_hash:
             return True
-        return Reject(item.raw.source, f"duplicate id {item.raw.id!r} with a different text (the first one is kept)",
+        return Reject(item.raw.source, f"duplicate id with a different text: {item.raw.id!r} (the first one is kept)",
                       item.raw.line, item.raw.id)
 
 
-def _split(items: list[RawArticle | Reject], dedup: _Deduplicator, batch: Batch) -> list[Prepared]:
+def _split(items: list[RawArticle | Reject], dedup: _Deduplicator, pending: Pending) -> list[Prepared]:
     ready = []
     for item in items:
         prepared = prepare(item) if isinstance(item, RawArticle) else item
         verdict = dedup.check(prepared) if isinstance(prepared, Prepared) else prepared
         if isinstance(verdict, Reject):
-            batch.rejects.append(verdict)
+            pending.rejects.append(verdict)
         elif verdict is True:
-            batch.unchanged.append(prepared)
+            pending.unchanged.append(prepared)
         else:
             ready.append(prepared)
     return ready
 
 
-def stream(paths: Iterable[str], nlp: Language, batch_size: int = BATCH_SIZE,
-           known: Callable[[list[Prepared]], set[str]] | None = None) -> Iterator[Batch]:
-    """Read, clean and extract the articles of dumps batch by batch; `known` names the ones to skip as unchanged."""
+def read_batches(paths: Iterable[str], batch_size: int = BATCH_SIZE,
+                 known: Callable[[list[Prepared]], set[str]] | None = None) -> Iterator[Pending]:
+    """Read and clean the articles of dumps batch by batch, streaming; `known` names the ones to skip as unchanged."""
     items = iter(read_paths(paths))
     dedup = _Deduplicator()
     while chunk := list(islice(items, batch_size)):
-        batch = Batch(read=sum(isinstance(i, RawArticle) for i in chunk))
-        ready = _split(chunk, dedup, batch)
+        pending = Pending(read=sum(isinstance(i, RawArticle) for i in chunk))
+        ready = _split(chunk, dedup, pending)
         skip = known(ready) if known and ready else set()
-        batch.unchanged += [p for p in ready if p.raw.id in skip]
-        todo = [p for p in ready if p.raw.id not in skip]
-        extractions = extract_docs(nlp, ((p.text, p.raw.published) for p in todo), batch_size=batch_size)
-        batch.processed = [Processed(p, x) for p, x in zip(todo, extractions)]
-        yield batch
+        pending.unchanged += [p for p in ready if p.raw.id in skip]
+        pending.todo = [p for p in ready if p.raw.id not in skip]
+        yield pending
+
+
+def nlp_items(todo: list[Prepared]) -> list[tuple[str, str | None]]:
+    """What the NLP stages need of each article, small enough to send to another process: (text, published)."""
+    return [(p.text, p.raw.published) for p in todo]
+
+
+def finish(pending: Pending, extractions: Iterable[Extraction]) -> Batch:
+    """The batch once its articles are extracted, each with its extraction, in reading order."""
+    processed = [Processed(p, x) for p, x in zip(pending.todo, extractions, strict=True)]
+    return Batch(processed, pending.unchanged, pending.rejects, pending.read)
+
+
+def stream(paths: Iterable[str], nlp: Language, batch_size: int = BATCH_SIZE,
+           known: Callable[[list[Prepared]], set[str]] | None = None) -> Iterator[Batch]:
+    """Read, clean and extract the articles of dumps batch by batch in this process; see `read_batches`."""
+    for pending in read_batches(paths, batch_size, known):
+        yield finish(pending, extract_docs(nlp, nlp_items(pending.todo), batch_size=batch_size))

@@ -3,14 +3,15 @@
 import time
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from tqdm import tqdm
 
-from extract.nlp import DEFAULT_MODEL, load
+from extract.nlp import DEFAULT_MODEL
 from models import create_store, make_engine
-from pipelines.batch import BATCH_SIZE, Prepared, stream
+from pipelines.batch import BATCH_SIZE, Pending, Prepared, read_batches
 from pipelines.load import Counts, finish_run, known_ids, start_run, write_batch
+from pipelines.workers import Extractor, extract_batches, local_extractor
 
 __all__ = ["Summary", "ingest", "pipeline_version"]
 
@@ -47,23 +48,40 @@ def pipeline_version() -> str:
         return "unknown"
 
 
+def _extractor(pending: Iterator[Pending], model: str, batch_size: int, workers: int,
+               dask: str | None) -> tuple[Extractor, Iterator[Pending]]:
+    if dask:
+        from pipelines.distributed import DaskExtractor
+
+        return DaskExtractor(dask, model, batch_size), pending
+    return local_extractor(pending, model, workers, batch_size)
+
+
 def ingest(paths: Iterable[str], db: str | None = None, model: str = DEFAULT_MODEL,
-           batch_size: int = BATCH_SIZE, progress: bool = True) -> Summary:
-    """Read dumps, extract their facts and load them into the store; re-ingesting the same dump adds nothing."""
+           batch_size: int = BATCH_SIZE, progress: bool = True, workers: int = 1, dask: str | None = None) -> Summary:
+    """Read dumps, extract their facts and load them into the store; re-ingesting the same dump adds nothing.
+
+    The NLP runs in this process (`workers` = 1), in `workers` processes, or on the Dask cluster at `dask` (an
+    address, or local:N); this process reads, skips unchanged articles before any NLP work, and writes each batch
+    in one transaction. The model is loaded only if some article needs it.
+    """
     paths = [str(p) for p in paths]
     engine = make_engine(db)
     create_store(engine)
-    nlp = load(model)
     run_id = start_run(engine, paths, pipeline_version(), model)
     counts, started = Counts(), time.perf_counter()
 
     def known(prepared: list[Prepared]) -> set[str]:
         return known_ids(engine, prepared)
 
-    with tqdm(desc="ingest", unit=" articles", disable=not progress, leave=False) as bar:
-        for batch in stream(paths, nlp, batch_size, known):
-            write_batch(engine, run_id, batch, counts)
-            bar.update(batch.read)
+    extractor, pending = _extractor(read_batches(paths, batch_size, known), model, batch_size, workers, dask)
+    try:
+        with tqdm(desc="ingest", unit=" articles", disable=not progress, leave=False) as bar:
+            for batch in extract_batches(pending, extractor):
+                write_batch(engine, run_id, batch, counts)
+                bar.update(batch.read)
+    finally:
+        extractor.close()
     seconds = time.perf_counter() - started
     finish_run(engine, run_id, counts, seconds)
     engine.dispose()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from models import StoreError, read_only_engine
 
@@ -40,9 +40,9 @@ def run_query(sql: str, db: str | None = None, params: dict | None = None) -> Re
             if not cursor.returns_rows:
                 raise QueryError("the statement returns no rows")
             return Result(list(cursor.keys()), [tuple(row) for row in cursor])
-    except OperationalError as error:
+    except DBAPIError as error:  # sqlite3 reports a write as OperationalError, an authorizer refusal as DatabaseError
         message = str(error.orig)
-        if "readonly" in message or "read-only" in message or "read only" in message:
+        if "readonly" in message or "read-only" in message or "read only" in message or "authoriz" in message:
             raise QueryError(f"refused: the store is read-only for queries ({message})") from error
         raise QueryError(message) from error
     except SQLAlchemyError as error:
@@ -72,10 +72,11 @@ def _where(f: FactFilter) -> tuple[str, dict]:
         clauses.append("lower(body) LIKE lower(:body)")
         params["body"] = f"%{f.body}%"
     if f.since:
-        clauses.append("coalesce(date, published) >= :since")
+        # A date at month or year precision ends at its period's end: "2020" is still on or after 2020-01-01.
+        clauses.append("substr(coalesce(date, CAST(published AS TEXT)) || '-99-99', 1, 10) >= :since")
         params["since"] = f.since.isoformat()
     if f.until:
-        clauses.append("substr(coalesce(date, published), 1, 10) <= :until")
+        clauses.append("substr(coalesce(date, CAST(published AS TEXT)), 1, 10) <= :until")
         params["until"] = f.until.isoformat()
     if f.min_amount is not None:
         clauses.append("amount >= :min_amount")

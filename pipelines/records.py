@@ -2,10 +2,11 @@
 
 from typing import Iterable, Iterator
 
-from extract.nlp import DEFAULT_MODEL, load
+from extract.nlp import DEFAULT_MODEL
 from extract.types import as_dict
-from pipelines.batch import BATCH_SIZE, Processed, stream
+from pipelines.batch import BATCH_SIZE, Processed, read_batches
 from pipelines.readers import Reject
+from pipelines.workers import extract_batches, local_extractor
 
 __all__ = ["record", "extract_records"]
 
@@ -25,10 +26,13 @@ def record(item: Processed) -> dict:
     }
 
 
-def extract_records(paths: Iterable[str], model: str = DEFAULT_MODEL,
-                    batch_size: int = BATCH_SIZE) -> Iterator[dict | Reject]:
-    """Extract every article of the dumps, yielding records in reading order, and rejects as they come."""
-    nlp = load(model)
-    for batch in stream([str(p) for p in paths], nlp, batch_size):
-        yield from batch.rejects
-        yield from (record(item) for item in batch.processed)
+def extract_records(paths: Iterable[str], model: str = DEFAULT_MODEL, batch_size: int = BATCH_SIZE,
+                    workers: int = 1) -> Iterator[dict | Reject]:
+    """Extract every article of the dumps, in `workers` processes, yielding records in reading order, and rejects."""
+    extractor, pending = local_extractor(read_batches([str(p) for p in paths], batch_size), model, workers, batch_size)
+    try:
+        for batch in extract_batches(pending, extractor):
+            yield from batch.rejects
+            yield from (record(item) for item in batch.processed)
+    finally:
+        extractor.close()

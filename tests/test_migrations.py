@@ -1,0 +1,112 @@
+"""Migrations: a new store is built by them, an old one is refused by ingest until `depeches db upgrade`."""
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from models import SCHEMA_VERSION, StoreError, create_store, make_engine
+from models.migrations import _config, head_version, schema_state
+from models.schema import Base
+from models.views import VIEWS
+from pipelines.ingest import ingest
+
+REPO = Path(__file__).resolve().parent.parent
+ONE_ARTICLE = REPO / "corpus" / "samples" / "txt" / "2021-03_cfa_bretagne.txt"
+
+
+def migrated_to(db: Path, revision: str) -> Path:
+    """A SQLite store brought by the migrations to `revision` only."""
+    engine = make_engine(str(db))
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), revision)
+    engine.dispose()
+    return db
+
+
+def schema_differences(url: str) -> list:
+    """What Alembic finds different between a store and the data model (nothing, when they agree)."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={
+            "include_name": lambda name, kind, _: kind != "table" or name in Base.metadata.tables,
+            "compare_type": True})
+        found = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    return found
+
+
+def test_schema_version_is_the_newest_migration():
+    assert head_version() == SCHEMA_VERSION
+
+
+def test_a_new_store_is_built_by_the_migrations_and_matches_the_data_model(db):
+    create_store(make_engine(str(db)))
+    assert schema_differences(f"sqlite:///{db}") == []
+    connection = sqlite3.connect(db)
+    version = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    views = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    assert version == [(f"{SCHEMA_VERSION:04d}",)]
+    assert set(VIEWS) <= views
+
+
+def test_ingest_refuses_an_older_store_until_db_upgrade(db, run_cli, nlp):
+    migrated_to(db, "0001")
+    code, _, stderr = run_cli("ingest", ONE_ARTICLE, "--db", db, "--workers", "1")
+    assert code != 0
+    assert "schema version 1, older than this depeches" in stderr
+    assert f"depeches db upgrade --db {db}" in stderr
+    code, out, _ = run_cli("db", "upgrade", "--db", db)
+    assert code == 0 and f"from schema version 1 to {SCHEMA_VERSION}" in out
+    assert ingest([ONE_ARTICLE], str(db), progress=False).counts.new == 1
+    assert schema_differences(f"sqlite:///{db}") == []
+
+
+def test_a_store_made_before_migrations_is_refused_then_adopted_with_its_rows(db):
+    engine = make_engine(str(db))
+    Base.metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO runs (id, started_at, paths, version, model, read, new, updated, "
+                                   "unchanged, rejected, facts) "
+                                   "VALUES (1, '2024-01-01', '[]', 'x', 'm', 0, 0, 0, 0, 0, 0)")
+    with pytest.raises(StoreError, match="predates migrations"):
+        create_store(engine)
+    from models.store import upgrade_store
+
+    assert upgrade_store(engine) == (0, SCHEMA_VERSION)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM runs").scalar() == 1
+        assert schema_state(connection).version == SCHEMA_VERSION
+
+
+def test_a_store_newer_than_the_code_is_refused(db):
+    engine = make_engine(str(db))
+    create_store(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{SCHEMA_VERSION + 1:04d}'")
+    with pytest.raises(StoreError, match="newer than this depeches"):
+        create_store(engine)
+
+
+def test_the_migrations_ship_inside_the_package(tmp_path):
+    source = tmp_path / "source"
+    for name in ("extract", "pipelines", "models"):
+        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(tmp_path), str(source)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("depeches-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    versions = sorted(REPO.glob("models/migrations/versions/[0-9]*.py"))
+    assert {"models/migrations/env.py", "models/migrations/script.py.mako"} <= names
+    assert {f"models/migrations/versions/{path.name}" for path in versions} <= names
+    assert len(versions) == SCHEMA_VERSION
