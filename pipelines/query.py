@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from models import StoreError, read_only_engine
 
-__all__ = ["Result", "QueryError", "run_query", "FactFilter", "find_facts", "format_result", "FORMATS"]
+__all__ = ["Result", "QueryError", "run_query", "FactFilter", "fact_where", "find_facts", "format_result", "FORMATS"]
 
 FORMATS = ("table", "csv", "json")
 # Columns shown by `depeches facts`.
@@ -63,7 +63,12 @@ class FactFilter:
     limit: int = 100
 
 
-def _where(f: FactFilter) -> tuple[str, dict]:
+# The date a fact is filtered by: its own, else its article's publication date.
+FACT_DATE = "coalesce(date, CAST(published AS TEXT))"
+
+
+def fact_where(f: FactFilter, date_column: str = FACT_DATE) -> tuple[str, dict]:
+    """The WHERE clause of a filter and its bound parameters; `date_column` names the SQL date expression."""
     clauses, params = [], {}
     if f.region:
         clauses.append("lower(region) = lower(:region)")
@@ -73,10 +78,10 @@ def _where(f: FactFilter) -> tuple[str, dict]:
         params["body"] = f"%{f.body}%"
     if f.since:
         # A date at month or year precision ends at its period's end: "2020" is still on or after 2020-01-01.
-        clauses.append("substr(coalesce(date, CAST(published AS TEXT)) || '-99-99', 1, 10) >= :since")
+        clauses.append(f"substr({date_column} || '-99-99', 1, 10) >= :since")
         params["since"] = f.since.isoformat()
     if f.until:
-        clauses.append("substr(coalesce(date, CAST(published AS TEXT)), 1, 10) <= :until")
+        clauses.append(f"substr({date_column}, 1, 10) <= :until")
         params["until"] = f.until.isoformat()
     if f.min_amount is not None:
         clauses.append("amount >= :min_amount")
@@ -86,7 +91,7 @@ def _where(f: FactFilter) -> tuple[str, dict]:
 
 def find_facts(fact_filter: FactFilter, db: str | None = None) -> Result:
     """The facts matching a filter, largest amounts first; every value is a bound parameter."""
-    where, params = _where(fact_filter)
+    where, params = fact_where(fact_filter)
     params["limit"] = fact_filter.limit
     sql = f"SELECT {', '.join(FACT_COLUMNS)} FROM fact_view{where} ORDER BY amount DESC LIMIT :limit"
     return run_query(sql, db, params)

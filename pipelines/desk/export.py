@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from models import StoreError, read_only_engine
-from pipelines.query import FactFilter
+from pipelines.query import FactFilter, fact_where
 
 __all__ = ["EXPORT_FORMATS", "BINARY_FORMATS", "EXPORT_COLUMNS", "Table", "read_export", "write_export"]
 
@@ -33,27 +33,6 @@ class Table:
     rows: list[tuple]
 
 
-def _where(f: FactFilter) -> tuple[str, dict]:
-    clauses, params = [], {}
-    if f.region:
-        clauses.append("lower(region) = lower(:region)")
-        params["region"] = f.region
-    if f.body:
-        clauses.append("lower(body) LIKE lower(:body)")
-        params["body"] = f"%{f.body}%"
-    # A date is compared at its own precision: "2020" is in a period that starts or ends within 2020.
-    if f.since:
-        clauses.append("event_date >= substr(:since, 1, length(event_date))")
-        params["since"] = f.since.isoformat()
-    if f.until:
-        clauses.append("event_date <= substr(:until, 1, length(event_date))")
-        params["until"] = f.until.isoformat()
-    if f.min_amount is not None:
-        clauses.append("amount >= :min_amount")
-        params["min_amount"] = f.min_amount
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
 def _cell(column: str, value):
     if value is None:
         return None
@@ -64,7 +43,7 @@ def _cell(column: str, value):
 
 def read_export(fact_filter: FactFilter, db: str | None = None) -> Table:
     """The facts matching the filter, largest amounts first (`limit` 0 or None: all of them)."""
-    where, params = _where(fact_filter)
+    where, params = fact_where(fact_filter, "event_date")
     columns = ", ".join(f'"{c}"' for c in EXPORT_COLUMNS)
     sql = f"SELECT {columns} FROM fact_events{where} ORDER BY amount DESC, fact_id"
     if fact_filter.limit:
