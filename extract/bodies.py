@@ -7,7 +7,7 @@ from extract.data import load_json
 from extract.regions import find_places, place_alternation, region_of
 from extract.types import Mention
 
-__all__ = ["canonical", "scope_of", "is_not_body", "find_bodies", "REGIONAL_BODIES"]
+__all__ = ["canonical", "is_not_body", "find_bodies", "REGIONAL_BODIES"]
 
 # Bodies that exist once per region: "Transitions Pro Normandie" names the body; a Dreets keeps its national name
 # but carries its region for attribution.
@@ -21,23 +21,9 @@ def _aliases() -> dict[str, str]:
     return {alias: body["name"] for body in load_json("bodies.json")["bodies"] for alias in body["aliases"]}
 
 
-@lru_cache(maxsize=1)
-def _scopes() -> dict[str, str]:
-    return {body["name"]: body["scope"] for body in load_json("bodies.json")["bodies"]}
-
-
 def canonical(name: str) -> str | None:
     """The canonical name of a known body from any of its written forms, or None."""
     return _aliases().get(name)
-
-
-def scope_of(name: str | None) -> str | None:
-    """'national', 'regional' or 'europe' for a known body; 'regional' for a Région; else None."""
-    if name and name.startswith("Région "):
-        return "regional"
-    if name and name.split(" ")[0] in ("Transitions", "Carif-Oref"):
-        return "regional"
-    return _scopes().get(name) if name else None
 
 
 @lru_cache(maxsize=1)

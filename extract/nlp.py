@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 from extract import DEFAULT_MODEL, amounts, dates, entities, facts  # noqa: F401  (registers the components)
 from extract.types import Fact, Mention
 
-__all__ = ["DEFAULT_MODEL", "MODEL_COMPONENTS", "load", "Extraction", "extract_docs", "extract_text"]
+__all__ = ["DEFAULT_MODEL", "MODEL_COMPONENTS", "load", "Extraction", "extract_docs"]
 
 # Model components the stages use: the parser (sentences, attribution), the tagger's parts of speech, the NER.
 MODEL_COMPONENTS = ("tok2vec", "morphologizer", "parser", "ner")
@@ -79,8 +79,3 @@ def extract_docs(nlp: Language, items: Iterable[tuple[str, str | None]], batch_s
 
     for doc in nlp.pipe(docs(), batch_size=batch_size):
         yield _extraction(doc)
-
-
-def extract_text(text: str, published: str | None = None, model: str = DEFAULT_MODEL) -> Extraction:
-    """Extract one clean text (a convenience for tests and the REPL)."""
-    return next(extract_docs(load(model), [(text, published)]))
