@@ -24,7 +24,7 @@ COMPARED = {
     "rejects": "source, line, article_id, reason",
 }
 # Articles of the streaming test, and of each of its batches: the dump is some 40 times one batch.
-STREAM_ARTICLES, STREAM_BATCH = 4000, 100
+STREAM_ARTICLES, STREAM_BATCH = 2000, 50
 
 
 def store_rows(db: Path) -> dict[str, list[tuple]]:
@@ -69,7 +69,7 @@ def test_unchanged_articles_are_skipped_before_any_nlp_work(single_process_store
 
 
 def _big_dump(path: Path) -> Path:
-    paragraph = "La Région finance la formation des demandeurs d'emploi à hauteur de 3 M€ en 2022. " * 30
+    paragraph = "La Région finance la formation des demandeurs d'emploi à hauteur de 3 M€ en 2022. " * 15
     with gzip.open(path, "wt", encoding="utf-8") as out:
         for i in range(STREAM_ARTICLES):
             out.write(json.dumps({"id": f"a{i}", "text": f"Dépêche {i}\n{paragraph}"}) + "\n")
