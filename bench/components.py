@@ -4,9 +4,11 @@
 
 On the dispatches of corpus/, prints the time each pipeline component takes (model components and depeches stages),
 then, for each component of the model, what the facts and entities become when it is left out (a component the
-stages do not need changes nothing) and when one the pipeline leaves out is added.
+stages do not need changes nothing) and when one the pipeline leaves out is added. Each variant runs in a child
+process, since a stage missing what it needs may crash the interpreter rather than raise.
 """
 
+import multiprocessing
 import sys
 import time
 from dataclasses import dataclass
@@ -81,6 +83,25 @@ def compare(components: tuple[str, ...], items, reference) -> Outcome:
     return Outcome(facts, mentions, time.perf_counter() - started)
 
 
+def _in_child(components: tuple[str, ...], items, reference, sender) -> None:
+    sender.send(compare(components, items, reference))
+
+
+def isolated(components: tuple[str, ...], items, reference) -> Outcome:
+    """`compare` in a forked process (which shares the corpus and the reference), surviving its crash."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_in_child, args=(components, items, reference, sender))
+    child.start()
+    sender.close()
+    try:
+        outcome = receiver.recv()
+    except EOFError:
+        outcome = None
+    child.join()
+    return outcome or Outcome(0, 0, 0.0, f"the process crashed (exit code {child.exitcode})")
+
+
 def main() -> None:
     items = corpus()
     nlp = load()
@@ -95,7 +116,7 @@ def main() -> None:
     variants = [(f"without {name}", tuple(c for c in MODEL_COMPONENTS if c != name)) for name in MODEL_COMPONENTS]
     variants += [(f"with {name}", (*MODEL_COMPONENTS, name)) for name in enabled if name not in MODEL_COMPONENTS]
     for label, components in variants:
-        outcome = compare(components, items, reference)
+        outcome = isolated(components, items, reference)
         detail = outcome.error or f"{outcome.facts_changed:4d} / {outcome.mentions_changed:4d}"
         print(f"  {label:<24} {detail}   {outcome.seconds:6.1f} s")
 
