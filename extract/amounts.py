@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 from text_to_num import text2num
 
 from extract.data import load_json
+from extract import text_of
 from extract.types import Amount
 
 __all__ = ["find_amounts", "parse_number", "AMOUNTS_COMPONENT"]
@@ -226,7 +227,7 @@ def find_amounts(text: str) -> list[Amount]:
 @Language.component(AMOUNTS_COMPONENT)
 def amounts_component(doc: Doc) -> Doc:
     """Store the amounts of the doc in doc._.amounts and as MONEY spans in doc.spans['amounts']."""
-    doc._.amounts = find_amounts(doc.text)
+    doc._.amounts = find_amounts(text_of(doc))
     spans = [doc.char_span(a.start, a.end, label="MONEY", alignment_mode="expand") for a in doc._.amounts]
     doc.spans["amounts"] = [s for s in spans if s is not None]
     return doc

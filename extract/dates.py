@@ -8,6 +8,7 @@ import dateparser
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract import text_of
 from extract.types import DateMention
 
 __all__ = ["find_dates", "parse_published", "DATES_COMPONENT"]
@@ -21,7 +22,8 @@ _MONTH = "|".join(MONTHS)
 YEAR = r"(?:19[5-9]\d|20\d{2})"
 # Words that tie a bare year to what it dates: "en 2021", "pour 2022", "le budget 2023".
 YEAR_CUES = (r"en|pour|au titre de|depuis|dès|d'ici(?: à)?|à partir de|avant|après|jusqu'en|début|fin|mi-|courant|"
-             r"budgets?(?: primitif| initial| rectificatif)?|BP|PLF|PLFSS|loi de finances(?: pour)?|exercices?(?: budgétaires?)?|"
+             r"budgets?(?: primitif| initial| rectificatif| formation)?|conventions?(?: annuelle| financière)?|avenants?|"
+             r"comptes(?: administratifs)?|BP|PLF|PLFSS|loi de finances(?: pour)?|exercices?(?: budgétaires?)?|"
              r"années?|campagne|rentrée|dépense|"
              r"sur la période|période|à l'horizon|horizon|entre|de|au|à")
 RELATIVE_YEARS = {"l'an dernier": -1, "l'année dernière": -1, "l'an passé": -1, "l'année passée": -1,
@@ -40,7 +42,8 @@ PATTERNS = [
                          rf"(?:\s+(?P<year>{YEAR})|\s+(?P<rel>dernier|prochain)\b)?\b", re.I)),
     ("years", re.compile(rf"\b(?:(?P<cue>{YEAR_CUES})(?:\s+|(?<=-)))?(?P<year>{YEAR})(?:\s*[-/]\s*(?P<year2>{YEAR}))?"
                          rf"(?!\d|,\d|{NOT_A_YEAR_AFTER})", re.I)),
-    ("relyear", re.compile("|".join(re.escape(k) for k in RELATIVE_YEARS), re.I)),
+    ("thatyear", re.compile(r"\b(?:cette année-là|la même année)\b", re.I)),
+    ("relyear", re.compile("(?:" + "|".join(re.escape(k) for k in RELATIVE_YEARS) + ")(?!-là)", re.I)),
     ("relday", re.compile(r"\b(?:avant-hier|hier|aujourd'hui)\b", re.I)),
     ("weekday", re.compile(rf"\b(?:ce\s+)?(?P<weekday>{WEEKDAYS})(?:\s+(?P<which>dernier|prochain))?\b", re.I)),
 ]
@@ -71,8 +74,7 @@ def _day(match: re.Match, base: date | None) -> str | None:
         return None
     day = "1" if match.group("day").lower() == "1er" else match.group("day")
     if not year:
-        year = base.year - 1 if (MONTHS[match.group("month").lower()] - base.month) % 12 > MAX_MONTHS_AHEAD \
-            and MONTHS[match.group("month").lower()] > base.month else base.year
+        year = _year_of(MONTHS[match.group("month").lower()], base)
     expression = f"{day} {match.group('month')} {year}"
     parsed = _dateparser(expression, base)
     return parsed.isoformat() if parsed else None
@@ -91,7 +93,12 @@ def _month(match: re.Match, base: date | None) -> str | None:
         year = base.year if month < base.month else base.year - 1
     elif not year and rel == "prochain":
         year = base.year if month > base.month else base.year + 1
-    return f"{int(year or base.year):04d}-{month:02d}"
+    return f"{int(year or _year_of(month, base)):04d}-{month:02d}"
+
+
+def _year_of(month: int, base: date) -> int:
+    """The year of a month named without one: this year's, unless that lies more than MAX_MONTHS_AHEAD ahead."""
+    return base.year - 1 if month - base.month > MAX_MONTHS_AHEAD else base.year
 
 
 def _years(match: re.Match, base: date | None) -> str | None:
@@ -104,6 +111,12 @@ def _relyear(match: re.Match, base: date | None) -> str | None:
     if base is None:
         return None
     return str(base.year + RELATIVE_YEARS[match.group(0).lower()])
+
+
+def _thatyear(match: re.Match, base: date | None) -> str | None:
+    """"Cette année-là", "la même année": the last year named before."""
+    years = [y for y in re.finditer(rf"(?<!\d){YEAR}(?!\d|{NOT_A_YEAR_AFTER})", match.string[:match.start()])]
+    return years[-1].group() if years else None
 
 
 def _relday(match: re.Match, base: date | None) -> str | None:
@@ -122,7 +135,7 @@ def _weekday(match: re.Match, base: date | None) -> str | None:
     return (base - timedelta(days=delta)).isoformat()
 
 
-RESOLVERS = {"day": _day, "numeric": _numeric, "month": _month, "years": _years,
+RESOLVERS = {"day": _day, "numeric": _numeric, "month": _month, "years": _years, "thatyear": _thatyear,
              "relyear": _relyear, "relday": _relday, "weekday": _weekday}
 
 
@@ -154,7 +167,7 @@ def find_dates(text: str, published: date | None = None) -> list[DateMention]:
 @Language.component(DATES_COMPONENT)
 def dates_component(doc: Doc) -> Doc:
     """Store the dates of the doc in doc._.dates, resolved against doc._.published."""
-    doc._.dates = find_dates(doc.text, parse_published(doc._.published))
+    doc._.dates = find_dates(text_of(doc), parse_published(doc._.published))
     return doc
 
 

@@ -5,6 +5,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extract import text_of
 from extract.bodies import canonical, find_bodies, is_not_body
 from extract.regions import find_places, main_region, region_of
 from extract.types import Mention
@@ -48,7 +49,7 @@ def _trim_org(span: Span) -> str | None:
         tokens = tokens[:-1]
     if not tokens:
         return None
-    return span.doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1])]
+    return span.doc[tokens[0].i:tokens[-1].i + 1].text
 
 
 def _org(span: Span) -> Mention | None:
@@ -59,7 +60,7 @@ def _org(span: Span) -> Mention | None:
         return None
     if " " not in text and span.doc[span.start].pos_ in ("VERB", "ADJ", "ADV") and not text.isupper():
         return None
-    start = span.doc.text.index(text, span.start_char)
+    start = span.start_char + span.text.index(text)
     return Mention("ORG", text, canonical(text) or text, start, start + len(text))
 
 
@@ -74,7 +75,7 @@ def _person(span: Span) -> Mention | None:
     text = span.text.strip(" ,.;:\"'()")
     if canonical(text) or region_of(text) or is_not_body(text) or "AEF" in text:
         return None
-    start = span.doc.text.index(text, span.start_char)
+    start = span.start_char + span.text.index(text)
     return Mention("PER", text, text, start, start + len(text))
 
 
@@ -98,16 +99,18 @@ def _overlaps(mention: Mention, others: list[Mention]) -> bool:
 LEAD_LINES = 2
 
 
-def _lead_end(text: str) -> int:
+def lead_end(text: str) -> int:
+    """Where the lead of a dispatch (its headline and first paragraph) ends."""
     lines = text.split("\n")
     return sum(len(line) + 1 for line in lines[:LEAD_LINES])
 
 
 def find_entities(doc: Doc) -> tuple[list[Mention], str | None]:
     """ORG, PER and LOC mentions of a parsed doc, in order, and the dispatch's main region."""
-    places = find_places(doc.text)
-    main = main_region(places + [b for b in find_bodies(doc.text) if b.region], _lead_end(doc.text))
-    gazetteer = find_bodies(doc.text, main)
+    text = text_of(doc)
+    places = find_places(text)
+    main = main_region(places + [b for b in find_bodies(text) if b.region], lead_end(text))
+    gazetteer = find_bodies(text, main)
     gazetteer += [p for p in places if not _overlaps(p, gazetteer)]
     model = [m for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]
     return sorted(gazetteer + model, key=lambda m: m.start), main

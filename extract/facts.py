@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from extract import text_of
+from extract.entities import lead_end
 from extract.regions import names_region
 from extract.types import Amount, DateMention, Fact, Mention
 
@@ -24,14 +26,14 @@ ANAPHORA = re.compile(r"\b(?:son|sa|ses|leur|leurs|il|elle|ils|elles|celle-ci|ce
                       r"l'institution|la collectivité|l'opérateur|l'organisme|l'agence|l'établissement)\b", re.I)
 # A date after one of these, later than the amount, dates what the amount is compared with: "en baisse de 12 M€
 # par rapport au budget 2021", "7 450 euros, contre 7 700 euros en 2021".
-COMPARISON = re.compile(r"\b(?:par rapport (?:au|à|aux)|contre|qu'en|que l'an|de plus qu|de moins qu|comparé|après)\b", re.I)
+COMPARISON = re.compile(r"\b(?:par rapport\b|contre|qu'en|que l'an|de plus qu|de moins qu|comparé|après)\b", re.I)
 # A sentence about the whole country: its amounts are not the dispatch's region's.
 NATIONAL = re.compile(r"\b(?:national|nationale|nationaux|nationales|au niveau du pays|en France|France entière|"
                       r"ensemble du territoire|toutes les régions|l'ensemble des régions|des régions|"
                       r"à titre de comparaison|Allemagne|Royaume-Uni|Suisse|Belgique|Espagne|Italie|États-Unis)\b",
                       re.I)
 # Dates that do not date an amount: "depuis sa mise en place fin 2019", "créé en 2014".
-UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en|jusqu'(?:au|à|en)|avant le|clôture\w*)\b"
+UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en|jusqu'(?:au|à|en)|avant|clôture\w*)\b"
                              r"[^,.;:()\n]{0,30}$", re.I)
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 # Confidence of each way of finding a field, from the surest to the weakest.
@@ -41,7 +43,10 @@ BODY_SCORES = {"adjacent": 0.9, "syntax": 0.9, "clause": 0.75, "sentence": 0.6, 
 MAIN_BODY_MIN_MENTIONS = 2
 # ... and hold at least this share of all the body mentions: a story about one body, not a round-up of several.
 MAIN_BODY_MIN_SHARE = 0.4
-DATE_SCORES = {"own": 0.9, "sentence": 0.75, "story": 0.6, "previous": 0.55, "none": 0.7}
+DATE_SCORES = {"own": 0.9, "total": 0.8, "sentence": 0.75, "story": 0.6, "previous": 0.55, "none": 0.7}
+# Amounts of a sentence that add up to a dated amount of the previous one, within this share, break it down and share
+# its date: "48 M€ sur 2024-2025 [...]. L'État apporte 21 M€, la Région 19,5 M€ et France Travail 7,5 M€."
+TOTAL_TOLERANCE = 0.02
 REGION_SCORES = {"adjacent": 0.95, "own": 0.85, "body": 0.85, "sentence": 0.7, "main": 0.6, "none": 0.6}
 # How close (characters) a place must stand before an amount to name its region: "la Bretagne (8,6 M€)".
 ADJACENT_PLACE = 40
@@ -50,9 +55,14 @@ ADJACENT_PLACE = 40
 ADJACENT_BODY = 45
 # A table line: "Opco EP : 1 645 M€", "Bretagne : 61,4 M€".
 TABLE_GAP = re.compile(r"[ ]*:[ ]*")
-# Sentences that break down an amount given before: they share its date.
+# Table lines and sentences that break down the story's amount ("dont", "sur cette enveloppe"): they take the date
+# of the first dated amount of the lead, the one they break down, not that of a comparison met on the way.
 CONTINUATION = re.compile(r"^(?:[^\s:]{1,3}\s)?(?:sur (?:cette|cet|ce|ces|la|le) |dont\b|parmi\b|cette (?:enveloppe|somme|dotation)|"
                           r"ces (?:crédits|montants|fonds)|le reste\b|le solde\b|les autres\b|l'enveloppe\b)", re.I)
+# Cues of a horizon: "d'ici à 2030", "à l'horizon 2027".
+GOAL_CUES = ("d'ici", "horizon", "à l'horizon")
+# An amount after these breaks down or restates the one before it: "593 M€ sur 2021-2027, dont 210 M€".
+PART_OF = re.compile(r"\b(?:dont|soit)\b", re.I)
 # A body named right after the amount: "dont 187 M€ par l'État", "les 500 M€ de l'État".
 AFTER_BODY = re.compile(r"[ ]*(?:(?:apporté|versé|financé|accordé|alloué|attribué)e?s?[ ]+)?(?P<link>par|de)[ ]+(?:la |le |l'|les |du )?$")
 
@@ -62,7 +72,9 @@ class Context:
     """What attribution needs to know about one amount."""
 
     amount: Amount
+    text: str
     sentence: Span
+    sentence_text: str
     previous: Span | None
     orgs: list[Mention]
     previous_orgs: list[Mention]
@@ -74,11 +86,12 @@ def _sentence_of(doc: Doc, start: int) -> Span:
     return doc[doc.char_span(start, start + 1, alignment_mode="expand").start].sent
 
 
-def _previous(doc: Doc, sentence: Span) -> Span | None:
+def _previous(doc: Doc, text: str, sentence: Span) -> Span | None:
     if sentence.start == 0:
         return None
     previous = doc[sentence.start - 1].sent
-    return None if "\n" in doc.text[previous.end_char:sentence.start_char + 1] else previous
+    # A line ends with its newline token, inside the sentence it ends.
+    return None if "\n" in text[previous.start_char:sentence.start_char] else previous
 
 
 def _inside(mentions: list[Mention], span: Span | None) -> list[Mention]:
@@ -87,9 +100,9 @@ def _inside(mentions: list[Mention], span: Span | None) -> list[Mention]:
     return [m for m in mentions if span.start_char <= m.start and m.end <= span.end_char]
 
 
-def _is_affiliation(doc: Doc, mention: Mention) -> bool:
+def _is_affiliation(text: str, mention: Mention) -> bool:
     """"son président (CFDT)", "David Margueritte (LR)": an organisation in brackets is an affiliation."""
-    return doc.text[max(0, mention.start - 1):mention.start] == "(" and doc.text[mention.end:mention.end + 1] == ")"
+    return text[max(0, mention.start - 1):mention.start] == "(" and text[mention.end:mention.end + 1] == ")"
 
 
 def _verbs_above(token: Token):
@@ -131,7 +144,7 @@ def _syntax_body(doc: Doc, ctx: Context) -> tuple[Mention, str | None] | None:
 def _near_body(ctx: Context) -> tuple[Mention, str] | None:
     before = [m for m in ctx.orgs if m.end <= ctx.amount.start]
     clause_start = max(ctx.sentence.start_char, ctx.amount.start - 120)
-    if before and not re.search(r"[;:]", ctx.sentence.doc.text[before[-1].end:ctx.amount.start]) and before[-1].start >= clause_start:
+    if before and not re.search(r"[;:]", ctx.text[before[-1].end:ctx.amount.start]) and before[-1].start >= clause_start:
         return before[-1], "clause"
     if ctx.orgs:
         return min(ctx.orgs, key=lambda m: abs(m.start - ctx.amount.start)), "sentence"
@@ -140,7 +153,7 @@ def _near_body(ctx: Context) -> tuple[Mention, str] | None:
 
 def _adjacent_body(ctx: Context) -> tuple[Mention, str | None] | None:
     """A body standing just before or just after its amount, within the same clause."""
-    text, amount = ctx.sentence.doc.text, ctx.amount
+    text, amount = ctx.text, ctx.amount
     for org in ctx.orgs:
         if org.start >= amount.end and org.start - amount.end <= 25:
             link = AFTER_BODY.match(text[amount.end:org.start])
@@ -185,11 +198,11 @@ def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
     near = _near_body(ctx)
     role = _role(list(_verbs_above(doc.char_span(ctx.amount.start, ctx.amount.end, alignment_mode="expand").root)))
     if near:
-        agent = re.search(r"\bpar (?:la |le |les |l')?$", doc.text[max(0, near[0].start - 12):near[0].start])
+        agent = re.search(r"\bpar (?:la |le |les |l')?$", ctx.text[max(0, near[0].start - 12):near[0].start])
         return near[0].norm, "funder" if agent else role, near[1]
-    if ctx.previous_orgs and ANAPHORA.search(ctx.sentence.text):
+    if ctx.previous_orgs and ANAPHORA.search(ctx.sentence_text):
         return ctx.previous_orgs[0].norm, role, "previous"
-    if ctx.main_body and not NATIONAL.search(ctx.sentence.text):
+    if ctx.main_body and not NATIONAL.search(ctx.sentence_text):
         return ctx.main_body, role, "main"
     return None, None, "none"
 
@@ -210,27 +223,54 @@ def _nearest_owner(position: int, amounts: list[Amount]) -> Amount:
 
 def _continues(ctx: Context) -> bool:
     """A table line or a sentence breaking down an amount given before it."""
-    line_start = ctx.sentence.doc.text.rfind("\n", 0, ctx.amount.start) + 1
-    if TABLE_GAP.search(ctx.sentence.doc.text[line_start:ctx.amount.start]) and ctx.amount.start - line_start < 60:
+    line_start = ctx.text.rfind("\n", 0, ctx.amount.start) + 1
+    if TABLE_GAP.search(ctx.text[line_start:ctx.amount.start]) and ctx.amount.start - line_start < 60:
         return True
-    return bool(CONTINUATION.match(ctx.sentence.text.strip()))
+    return bool(CONTINUATION.match(ctx.sentence_text.strip()))
+
+
+def _clause_verb(doc: Doc, start: int, end: int) -> int | None:
+    verb = next(_verbs_above(doc.char_span(start, end, alignment_mode="expand").root), None)
+    return None if verb is None else verb.i
+
+
+def _governing(ctx: Context, dates: list[DateMention], siblings: list[Amount]) -> list[DateMention]:
+    """Dates of the sentence that date this amount too: their clause holds it, or it breaks down an amount before it."""
+    prior = [a for a in siblings if a.end <= ctx.amount.start]
+    if prior and PART_OF.search(ctx.text[prior[-1].end:ctx.amount.start]):
+        return dates
+    verbs = _amount_verbs(ctx)
+    return [d for d in dates if _clause_verb(ctx.sentence.doc, d.start, d.end) in verbs]
+
+
+def _amount_verbs(ctx: Context) -> set[int]:
+    doc = ctx.sentence.doc
+    return {verb.i for verb in _verbs_above(doc.char_span(ctx.amount.start, ctx.amount.end, alignment_mode="expand").root)}
+
+
+def _is_goal(ctx: Context, date: DateMention) -> bool:
+    """A horizon after the amount in another clause dates a goal: "120 M€, pour former d'ici à 2030 60 000 étudiants"."""
+    if date.start < ctx.amount.end or not (date.cue or "").startswith(GOAL_CUES):
+        return False
+    return _clause_verb(ctx.sentence.doc, date.start, date.end) not in _amount_verbs(ctx)
 
 
 def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_how: str,
-          running: str | None = None) -> tuple[str | None, str]:
-    text = ctx.sentence.doc.text
+          story: str | None = None) -> tuple[str | None, str]:
+    text = ctx.text
     usable = [d for d in dates if not UNATTACHED_DATE.search(text[max(0, d.start - 40):d.start + len(d.cue or "")])]
     in_sentence = [d for d in usable if ctx.sentence.start_char <= d.start < ctx.sentence.end_char]
     siblings = [a for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char]
     in_sentence = [d for d in in_sentence if not (d.start >= ctx.amount.end
-                                                  and COMPARISON.search(text[ctx.amount.end:d.start]))]
+                                                  and COMPARISON.search(text[ctx.amount.end:d.end])) and not _is_goal(ctx, d)]
     own = [d for d in in_sentence if _nearest_owner(d.start, siblings) is ctx.amount]
     if own:
         return min(own, key=lambda d: abs(d.start - ctx.amount.start)).value, "own"
-    if in_sentence:
-        return min(in_sentence, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
-    if running and _continues(ctx):
-        return running, "story"
+    governing = _governing(ctx, in_sentence, siblings)
+    if governing:
+        return min(governing, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
+    if story and _continues(ctx):
+        return story, "story"
     if ctx.previous is not None and body_how == "previous":
         earlier = [d for d in usable if ctx.previous.start_char <= d.start < ctx.previous.end_char]
         if earlier:
@@ -238,12 +278,25 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_ho
     return None, "none"
 
 
+def _total_date(ctx: Context, amounts: list[Amount], dated: list[tuple[Amount, str]]) -> str | None:
+    """The date of the previous sentence's amount that the amounts of this sentence (or its first few) add up to."""
+    if ctx.previous is None or ctx.amount.per is not None:
+        return None
+    totals = [(a, d) for a, d in dated if ctx.previous.start_char <= a.start < ctx.previous.end_char]
+    if not totals:
+        return None
+    total, date = max(totals, key=lambda t: t[0].value)
+    parts = [a.value for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char and a.per is None]
+    sums = [sum(parts[:n]) for n in range(2, len(parts) + 1)] or parts
+    return date if any(abs(s - total.value) <= TOTAL_TOLERANCE * total.value for s in sums) else None
+
+
 def _adjacent_place(doc: Doc, ctx: Context, places: list[Mention]) -> Mention | None:
     """A place just before the amount on the same line: "la Bretagne (8,6 M€)", "Bretagne : 61,4 M€"."""
     candidates = [p for p in places if ctx.amount.start - ADJACENT_PLACE <= p.start and p.end <= ctx.amount.start]
     if not candidates:
         return None
-    gap = doc.text[candidates[-1].end:ctx.amount.start]
+    gap = ctx.text[candidates[-1].end:ctx.amount.start]
     if re.fullmatch(r"[ ]*(?:\(|:|:[ ]*\(|,|[ ]-|[ ]–)?[ ]*(?:soit|avec|pour|de|d')?[ ]*", gap):
         return candidates[-1]
     return None
@@ -263,7 +316,7 @@ def _region(doc: Doc, ctx: Context, body: str | None, places: list[Mention], amo
         return min(own, key=lambda p: abs(p.start - ctx.amount.start)).region, "own"
     if in_sentence:
         return min(in_sentence, key=lambda p: abs(p.start - ctx.amount.start)).region, "sentence"
-    if NATIONAL.search(ctx.sentence.text):
+    if NATIONAL.search(ctx.sentence_text):
         return None, "none"
     if doc._.main_region:
         return doc._.main_region, "main"
@@ -275,29 +328,36 @@ def _as_institution(place: Mention) -> Mention:
     return Mention("ORG", place.text, f"Région {place.region}", place.start, place.end, place.region)
 
 
-def _context(doc: Doc, amount: Amount, orgs: list[Mention], main: str | None) -> Context:
+def _context(doc: Doc, text: str, amount: Amount, orgs: list[Mention], main: str | None) -> Context:
     sentence = _sentence_of(doc, amount.start)
-    previous = _previous(doc, sentence)
+    previous = _previous(doc, text, sentence)
     in_sentence = _inside(orgs, sentence)
     regions = [_as_institution(m) for m in _inside(doc._.mentions, sentence) if m.label == "LOC" and names_region(m.text)]
     actors = sorted(in_sentence + regions, key=lambda m: m.start)
-    return Context(amount, sentence, previous, in_sentence, _inside(orgs, previous), main, actors)
+    sentence_text = text[sentence.start_char:sentence.end_char]
+    return Context(amount, text, sentence, sentence_text, previous, in_sentence, _inside(orgs, previous), main, actors)
 
 
 def attribute(doc: Doc) -> list[Fact]:
     """One fact per amount of a parsed doc with amounts, dates and mentions, in order of appearance."""
-    orgs = [m for m in doc._.mentions if m.label == "ORG" and not _is_affiliation(doc, m)]
+    text = text_of(doc)
+    orgs = [m for m in doc._.mentions if m.label == "ORG" and not _is_affiliation(text, m)]
     places = [m for m in doc._.mentions if m.region and m.label in ("LOC", "ORG")]
-    facts, main, running = [], main_body(orgs), None
+    facts, main, story, lead, dated = [], main_body(orgs), None, lead_end(text), []
     for amount in doc._.amounts:
-        ctx = _context(doc, amount, orgs, main)
+        ctx = _context(doc, text, amount, orgs, main)
         body, role, body_how = _body(doc, ctx)
-        date, date_how = _date(ctx, doc._.dates, doc._.amounts, body_how, running)
-        running = date if date_how in ("own", "story") else running
+        date, date_how = _date(ctx, doc._.dates, doc._.amounts, body_how, story)
+        if date_how == "none" and (total := _total_date(ctx, doc._.amounts, dated)):
+            date, date_how = total, "total"
+        if date:
+            dated.append((amount, date))
+        if story is None and amount.start < lead and date_how in ("own", "sentence"):
+            story = date
         region, region_how = _region(doc, ctx, body, [p for p in places if p.label == "LOC"], doc._.amounts)
         confidence = (BODY_SCORES[body_how] + DATE_SCORES[date_how] + REGION_SCORES[region_how]) / 3
         facts.append(Fact(amount.value, amount.value_max, amount.currency, amount.qualifier, amount.per, body, role,
-                          date, region, ctx.sentence.text.strip(), amount.start, amount.end, round(confidence, 2)))
+                          date, region, ctx.sentence_text.strip(), amount.start, amount.end, round(confidence, 2)))
     return facts
 
 

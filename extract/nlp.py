@@ -4,11 +4,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract import DEFAULT_MODEL, amounts, dates, entities, facts  # noqa: F401  (registers the components)
+from extract import DEFAULT_MODEL, TEXT_KEY, amounts, dates, entities, facts  # noqa: F401  (registers the components)
 from extract.types import Fact, Mention
 
 __all__ = ["DEFAULT_MODEL", "MODEL_COMPONENTS", "load", "Extraction", "extract_docs"]
@@ -36,12 +38,11 @@ SENTENCE_END = {".", "!", "?", "…", "»", '"', "...", ".»", '."'}
 @Language.component(SENTENCES_COMPONENT)
 def lines_component(doc: Doc) -> Doc:
     """A line break always ends a sentence (one paragraph a line); within a line only end punctuation may."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if "\n" in previous.whitespace_ or previous.text.strip() == "":
-            token.is_sent_start = True
-        elif previous.text not in SENTENCE_END:
-            token.is_sent_start = False
+    if not len(doc):
+        return doc
+    starts = [1] + [1 if "\n" in t.whitespace_ or not t.text.strip() else 0 if t.text in SENTENCE_END else -1
+                    for t in doc[:-1]]
+    doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64"))
     return doc
 
 
@@ -74,6 +75,7 @@ def extract_docs(nlp: Language, items: Iterable[tuple[str, str | None]], batch_s
     def docs():
         for text, published in items:
             doc = nlp.make_doc(text)
+            doc.user_data[TEXT_KEY] = text
             doc._.published = published
             yield doc
 

@@ -35,6 +35,10 @@ ABSOLUTE = [
     case("début 2024", "2024"),
     case("d'ici 2030", "2030"),
     case("mi-2022", "2022"),
+    case("son budget formation 2021", "2021"),
+    case("la convention annuelle 2020", "2020"),
+    case("les avenants 2022 aux pactes", "2022"),
+    case("selon les comptes administratifs 2014", "2014"),
     case("le 4 mai 2020 et le 6 mai 2020", "2020-05-04", "2020-05-06"),
     case("le 4 mai 2020", "2020-05-04", published=None),
     case("en 2021", "2021", published=None),
@@ -66,6 +70,11 @@ RELATIVE = [
     case("en septembre dernier", "2020-09"),
     case("mai dernier", "2020-05"),
     case("en juin dernier", "2020-06"),
+    case("voté en décembre", "2021-12", published=date(2022, 1, 27)),
+    case("en juillet", "2021-07", published=date(2021, 2, 1)),
+    # "That year" is the last year named before, whatever the publication date.
+    case("selon les comptes 2014. Cette année-là, la dépense", "2014", "2014"),
+    case("créé en 2019, la même année", "2019", "2019"),
 ]
 
 # Without a publication date a relative expression has no value: it is left out, never guessed.
@@ -75,6 +84,7 @@ NO_BASE = [
     case("mardi", published=None),
     case("hier", published=None),
     case("en mars", published=None),
+    case("Cette année-là, la dépense atteignait 271 M€"),
 ]
 
 NOT_DATES = [
