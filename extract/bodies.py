@@ -39,7 +39,7 @@ def is_not_body(name: str) -> bool:
 @lru_cache(maxsize=1)
 def _body_pattern() -> re.Pattern:
     aliases = "|".join(re.escape(a) for a in sorted(_aliases(), key=len, reverse=True) if not a.startswith("l'"))
-    return re.compile(rf"(?<![\w-])(?P<body>{aliases})(?![\w-])(?:{LINK}(?P<place>{place_alternation()})(?![\w-]))?")
+    return re.compile(rf"(?:(?<=ex-)|(?<![\w-]))(?P<body>{aliases})(?![\w-])(?:{LINK}(?P<place>{place_alternation()})(?![\w-]))?")
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-import dateparser
+from dateparser.date import DateDataParser
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -59,12 +59,18 @@ def parse_published(value: str | None) -> date | None:
         return None
 
 
-@lru_cache(maxsize=4096)
-def _dateparser(expression: str, base: date | None) -> date | None:
+@lru_cache(maxsize=256)
+def _parser(base: date | None) -> DateDataParser:
+    """One French parser per publication date, kept: building its settings costs more than a parse."""
     settings = dict(DATEPARSER_SETTINGS)
     if base is not None:
         settings["RELATIVE_BASE"] = datetime.combine(base, datetime.min.time())
-    parsed = dateparser.parse(expression, languages=["fr"], settings=settings)
+    return DateDataParser(languages=["fr"], settings=settings)
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(expression: str, base: date | None) -> date | None:
+    parsed = _parser(base).get_date_data(expression).date_obj
     return parsed.date() if parsed else None
 
 
@@ -151,16 +157,13 @@ def find_dates(text: str, published: date | None = None) -> list[DateMention]:
     ['2020-12-14', '2023-05', '2022', '2021-03-02']
     """
     found: list[DateMention] = []
-    taken = [False] * (len(text) + 1)
     for kind, pattern in PATTERNS:
         for match in pattern.finditer(text):
-            if any(taken[match.start():match.end()]):
+            if any(d.start < match.end() and match.start() < d.end for d in found):
                 continue
             value = RESOLVERS[kind](match, published)
-            if value is None:
-                continue
-            found.append(DateMention(match.start(), match.end(), match.group(0), value, _cue(match)))
-            taken[match.start():match.end()] = [True] * (match.end() - match.start())
+            if value is not None:
+                found.append(DateMention(match.start(), match.end(), match.group(0), value, _cue(match)))
     return sorted(found, key=lambda d: d.start)
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Iterator
 
 import numpy
@@ -46,12 +47,19 @@ def lines_component(doc: Doc) -> Doc:
     return doc
 
 
+def _shipped(model: str) -> list[str]:
+    """The components a model package or folder ships, read from its meta without loading any."""
+    if Path(model).exists():
+        return spacy.util.get_model_meta(Path(model))["components"]
+    if spacy.util.is_package(model):
+        return spacy.util.get_model_meta(spacy.util.get_package_path(model))["components"]
+    return []  # spaCy's own error names what is missing
+
+
 @lru_cache(maxsize=2)
 def load(model: str = DEFAULT_MODEL) -> Language:
     """The French model with only the components the stages need, and the depeches stages after it."""
-    nlp = spacy.load(model)
-    for name in [name for name in nlp.pipe_names if name not in MODEL_COMPONENTS]:
-        nlp.remove_pipe(name)
+    nlp = spacy.load(model, exclude=[name for name in _shipped(model) if name not in MODEL_COMPONENTS])
     nlp.add_pipe(SENTENCES_COMPONENT, before="parser")
     for stage in STAGES:
         nlp.add_pipe(stage)
