@@ -29,6 +29,10 @@ YEAR_CUES = (r"en|pour|au titre de|depuis|dès|d'ici(?: à)?|à partir de|avant|
 RELATIVE_YEARS = {"l'an dernier": -1, "l'année dernière": -1, "l'an passé": -1, "l'année passée": -1,
                   "l'an prochain": 1, "l'année prochaine": 1, "cette année": 0, "l'année en cours": 0}
 RELATIVE_DAYS = {"aujourd'hui": 0, "hier": -1, "avant-hier": -2}
+# Dates named by reference to the one before: the same day, or a year before or after it.
+ANAPHORIC_SHIFTS = {"le même jour": None, "un an plus tôt": -1, "l'année précédente": -1, "un an auparavant": -1,
+                    "un an plus tard": 1, "l'année suivante": 1}
+ANAPHORIC = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in ANAPHORIC_SHIFTS) + r")\b", re.I)
 # A number followed by a currency is an amount, not a year: "une prime de 2000 euros".
 NOT_A_YEAR_AFTER = r"\s?(?:[kKM]\s?)?(?:€|euros?\b|EUR\b)"
 # A day and month without a year lie at most this many months after publication, else they are last year's.
@@ -164,7 +168,24 @@ def find_dates(text: str, published: date | None = None) -> list[DateMention]:
             value = RESOLVERS[kind](match, published)
             if value is not None:
                 found.append(DateMention(match.start(), match.end(), match.group(0), value, _cue(match)))
-    return sorted(found, key=lambda d: d.start)
+    return _with_anaphoric(text, sorted(found, key=lambda d: d.start))
+
+
+def _written_day(mention: DateMention) -> bool:
+    """A day written out ("le 9 février 2022", "09/02/2022"), not "aujourd'hui" or "mardi"."""
+    return len(mention.value) == 10 and any(c.isdigit() for c in mention.text)
+
+
+def _with_anaphoric(text: str, found: list[DateMention]) -> list[DateMention]:
+    """Add "le même jour", "un an plus tôt"… resolved against the date named last before them."""
+    added = []
+    for match in ANAPHORIC.finditer(text):
+        shift = ANAPHORIC_SHIFTS[match.group(0).lower()]
+        before = [d for d in found if d.end <= match.start() and (shift is not None or _written_day(d))]
+        if before:
+            value = before[-1].value if shift is None else str(int(before[-1].value[:4]) + shift)
+            added.append(DateMention(match.start(), match.end(), match.group(0), value))
+    return sorted(found + added, key=lambda d: d.start)
 
 
 @Language.component(DATES_COMPONENT)

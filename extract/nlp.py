@@ -1,5 +1,6 @@
 """The spaCy pipeline of depeches, assembled once: the French model plus the depeches stages."""
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,8 @@ class Extraction:
     main_region: str | None = None
 
 
+# A full stop after a currency sign ends the sentence: "48 M€." is "48", "M€", "." (the model keeps "M€." whole).
+CURRENCY_FULL_STOP = r"|(?<=[€$£¥])\.$"
 # Within a line, a sentence starts only after these: never inside "Opco Commerce : 1 180 M€" or "Centre-Val de Loire".
 SENTENCE_END = {".", "!", "?", "…", "»", '"', "...", ".»", '."'}
 
@@ -60,6 +63,7 @@ def _shipped(model: str) -> list[str]:
 def load(model: str = DEFAULT_MODEL) -> Language:
     """The French model with only the components the stages need, and the depeches stages after it."""
     nlp = spacy.load(model, exclude=[name for name in _shipped(model) if name not in MODEL_COMPONENTS])
+    nlp.tokenizer.suffix_search = re.compile(nlp.tokenizer.suffix_search.__self__.pattern + CURRENCY_FULL_STOP).search
     nlp.add_pipe(SENTENCES_COMPONENT, before="parser")
     for stage in STAGES:
         nlp.add_pipe(stage)

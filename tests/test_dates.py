@@ -75,6 +75,11 @@ RELATIVE = [
     # "That year" is the last year named before, whatever the publication date.
     case("selon les comptes 2014. Cette année-là, la dépense", "2014", "2014"),
     case("créé en 2019, la même année", "2019", "2019"),
+    # Named by reference to the date before: the same day (a day written out), a year before or after.
+    case("publié le 9 février 2022 ; le ministère a annoncé le même jour", "2022-02-09", "2022-02-09"),
+    case("le 9 février 2022, puis aujourd'hui ; le même jour", "2022-02-09", "2021-03-05", "2022-02-09"),
+    case("une perte en 2019, contre 110 M€ un an plus tôt", "2019", "2018"),
+    case("voté en 2020, puis revu l'année suivante", "2020", "2021"),
 ]
 
 # Without a publication date a relative expression has no value: it is left out, never guessed.
@@ -85,6 +90,7 @@ NO_BASE = [
     case("hier", published=None),
     case("en mars", published=None),
     case("Cette année-là, la dépense atteignait 271 M€"),
+    case("le ministère a annoncé le même jour un plan"),
 ]
 
 NOT_DATES = [

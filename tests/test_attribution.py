@@ -1,0 +1,68 @@
+"""Golden cases for attribution: which body, date and region the stages give one amount, through the real model."""
+
+import pytest
+
+from extract.nlp import extract_docs
+
+
+def case(text: str, amount: str, field: str, want, published: str = "2024-09-12", nth: int = 0):
+    return pytest.param(text, published, amount, nth, field, want, id=f"{field}: {amount} in {text[:50]}")
+
+
+# Amounts that add up to a dated amount of the sentence before break it down and share its date.
+BREAKDOWNS = [
+    case("Le 9 septembre 2024, France Travail et la Région ont signé une convention de 48 M€. L'État apporte 21 M€, "
+         "la Région 19,5 M€ et France Travail 7,5 M€.", "21 M€", "date", "2024-09-09"),
+    case("Le 9 septembre 2024, France Travail et la Région ont signé une convention de 96 M€. La collectivité apporte "
+         "58 M€ et France Travail 38 M€, l'État finançant par ailleurs des parcours à hauteur de 24 M€.",
+         "24 M€", "date", "2024-09-09"),
+    # Amounts that do not add up to it are not a breakdown of it.
+    case("Le 9 septembre 2024, la Région a voté une enveloppe de 48 M€. L'Afpa gère déjà 3 M€ de crédits propres.",
+         "3 M€", "date", None),
+]
+
+# Table lines take the date of the story's first dated amount, not a date met in the line that introduces them.
+TABLES = [
+    case("Opco EP : 95 M€ pour les TPE en 2022\nLe conseil d'administration a arrêté le 13 avril 2022 une enveloppe "
+         "de 95 M€.\nLa répartition, établie selon les contributions versées en 2021, s'établit comme suit :\n"
+         "Bretagne : 11,8 M€\nNormandie : 3,4 M€", "3,4 M€", "date", "2022", published="2022-04-15"),
+]
+
+# Dates of the sentence that belong to another clause, a comparison or a goal do not date the amount.
+CLAUSES = [
+    case("Le conseil régional a voté le 12 mars 2021 un budget de 312 M€, en baisse de 12 M€ par rapport à 2020.",
+         "312 M€", "date", "2021-03-12", published="2021-03-15"),
+    case("Le ministère a annoncé le 14 mars 2023 une enveloppe de 120 M€ pour former d'ici à 2030 près de 60 000 "
+         "salariés.", "120 M€", "date", "2023-03-14", published="2023-03-16"),
+    case("Selon les comptes administratifs 2014, la région dépensait 271 M€. Cette année-là, la Picardie consacrait "
+         "98 M€ à la formation.", "98 M€", "date", "2014", published="2016-01-19"),
+    case("L'Opco a fixé le 2 avril 2024 ses nouveaux niveaux de prise en charge. Son niveau pour le BTS est fixé à "
+         "6 650 €, contre 7 000 € auparavant.", "7 000 €", "date", None, published="2024-04-03"),
+]
+
+# Bodies: next to the amount, from the parse, and a headline repeated in the lead.
+BODIES = [
+    case("La Région apporte 38 M€ et France Travail 24 M€.", "24 M€", "body", "France Travail"),
+    case("Le Fonds social européen apporte 16,8 M€ au plan, la collectivité complétant à hauteur de 11,2 M€.",
+         "16,8 M€", "body", "FSE"),
+    case("Une enveloppe de 6 M€ pour former les demandeurs d'emploi\nLa région Bretagne a voté le 4 mai 2020 une "
+         "enveloppe de 6 M€ pour former les demandeurs d'emploi.", "6 M€", "body", "Région Bretagne",
+         published="2020-05-06"),
+    case("Les deux premières éditions, pilotées par l'ex-Direccte, avaient mobilisé 11,6 M€.", "11,6 M€", "body",
+         "Direccte"),
+]
+
+# Regions: a place next to the amount, a city standing for its region, none for a national amount.
+REGIONS = [
+    case("Le pacte prévoit 61,4 M€ pour la Bretagne et 66,1 M€ pour la Normandie.", "66,1 M€", "region", "Normandie"),
+    case("La région Normandie finance à Rouen un campus de 4 M€.", "4 M€", "region", "Normandie"),
+    case("L'État consacre 15 Md€ au plan national d'investissement dans les compétences.", "15 Md€", "region", None),
+]
+
+
+@pytest.mark.parametrize("text, published, amount, nth, field, want", BREAKDOWNS + TABLES + CLAUSES + BODIES + REGIONS)
+def test_attribution(nlp, text, published, amount, nth, field, want):
+    (extraction,) = extract_docs(nlp, [(text, published)])
+    facts = [f for f in extraction.facts if text[f.start:f.end] == amount]
+    assert facts, f"{amount!r} not found among {[text[f.start:f.end] for f in extraction.facts]}"
+    assert getattr(facts[nth], field) == want
