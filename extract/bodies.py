@@ -109,8 +109,15 @@ def find_bodies(text: str, main: str | None = None) -> list[Mention]:
     >>> [m.norm for m in find_bodies("La région Normandie et la CDC financent Transitions Pro (ou CPIR) de Normandie.")]
     ['Région Normandie', 'Caisse des dépôts', 'Transitions Pro Normandie']
     """
-    found = [_regional_body(m, main) for m in _body_pattern().finditer(text)]
-    found += [m for m in (_institution(m, main) for m in _region_institution().finditer(text)) if m is not None]
-    found += [_named(m) for m in _named_pattern().finditer(text)
-              if not any(f.start < m.end() and m.start() < f.end for f in found)]
+    bodies, institutions, named = _scan(text)
+    found = [_regional_body(m, main) for m in bodies]
+    found += [m for m in (_institution(m, main) for m in institutions) if m is not None]
+    found += [_named(m) for m in named if not any(f.start < m.end() and m.start() < f.end for f in found)]
     return sorted(found, key=lambda mention: mention.start)
+
+
+@lru_cache(maxsize=2)
+def _scan(text: str) -> tuple[list[re.Match], list[re.Match], list[re.Match]]:
+    """The matches of the three body patterns, kept for the second look at the same text (with its main region)."""
+    return (list(_body_pattern().finditer(text)), list(_region_institution().finditer(text)),
+            list(_named_pattern().finditer(text)))

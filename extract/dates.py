@@ -86,12 +86,13 @@ def _day(match: re.Match, base: date | None) -> str | None:
     if not year:
         year = _year_of(MONTHS[match.group("month").lower()], base)
     expression = f"{day} {match.group('month')} {year}"
-    parsed = _dateparser(expression, base)
+    # A written year leaves the publication date no part to play (and the parse is shared by every article).
+    parsed = _dateparser(expression, None if match.group("year") else base)
     return parsed.isoformat() if parsed else None
 
 
 def _numeric(match: re.Match, base: date | None) -> str | None:
-    parsed = _dateparser(match.group(0), base)
+    parsed = _dateparser(match.group(0), None)  # day, month and year are all written
     return parsed.isoformat() if parsed else None
 
 

@@ -283,11 +283,14 @@ def _is_goal(ctx: Context, date: DateMention) -> bool:
     return _clause_verb(ctx.sentence.doc, date.start, date.end) not in _amount_verbs(ctx)
 
 
+def _is_unattached(text: str, date: DateMention) -> bool:
+    return bool(UNATTACHED_DATE.search(text[max(0, date.start - 40):date.start + len(date.cue or "")]))
+
+
 def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_how: str,
           story: str | None = None) -> tuple[str | None, str]:
     text = ctx.text
-    usable = [d for d in dates if not UNATTACHED_DATE.search(text[max(0, d.start - 40):d.start + len(d.cue or "")])]
-    in_sentence = [d for d in usable if ctx.sentence.start_char <= d.start < ctx.sentence.end_char]
+    in_sentence = [d for d in dates if ctx.sentence.start_char <= d.start < ctx.sentence.end_char]
     siblings = [a for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char]
     in_sentence = [d for d in in_sentence if not _is_goal(ctx, d)
                    and not (d.start >= ctx.amount.end and COMPARISON.search(text[ctx.amount.end:d.end]))]
@@ -301,7 +304,7 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_ho
         return story, "story"
     compared = COMPARED.search(text[max(0, ctx.amount.start - 20):ctx.amount.start])
     if ctx.previous is not None and body_how == "previous" and not compared:
-        earlier = [d for d in usable if ctx.previous.start_char <= d.start < ctx.previous.end_char]
+        earlier = [d for d in dates if ctx.previous.start_char <= d.start < ctx.previous.end_char]
         if earlier:
             return earlier[-1].value, "previous"
     return None, "none"
@@ -375,10 +378,11 @@ def attribute(doc: Doc) -> list[Fact]:
     orgs = [m for m in doc._.mentions if m.label == "ORG" and not _is_affiliation(text, m, people)]
     places = [m for m in doc._.mentions if m.region and m.label in ("LOC", "ORG")]
     facts, main, story, lead, dated = [], main_body(orgs, text), None, lead_end(text), []
+    dates = [d for d in doc._.dates if not _is_unattached(text, d)]
     for amount in doc._.amounts:
         ctx = _context(doc, text, amount, orgs, main)
         body, role, body_how = _body(doc, ctx)
-        date, date_how = _date(ctx, doc._.dates, doc._.amounts, body_how, story)
+        date, date_how = _date(ctx, dates, doc._.amounts, body_how, story)
         if date_how == "none" and (total := _total_date(ctx, doc._.amounts, dated)):
             date, date_how = total, "total"
         if date:
