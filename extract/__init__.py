@@ -4,6 +4,8 @@ __all__ = ["DEFAULT_MODEL", "TEXT_KEY", "text_of"]
 
 # The medium French model: better organisation and person tags than the small one at a similar speed (README).
 DEFAULT_MODEL = "fr_core_news_md"
+# Where a doc keeps its text, once joined (`text_of`).
+TEXT_KEY = "depeches_text"
 
 
 def text_of(doc) -> str:
@@ -13,5 +15,3 @@ def text_of(doc) -> str:
         text = doc.user_data[TEXT_KEY] = doc.text
     return text
 
-
-TEXT_KEY = "depeches_text"

@@ -1,6 +1,7 @@
 """Ingest: dumps read, extracted and loaded into the store, with a progress bar and a closing summary."""
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Iterable, Iterator
@@ -9,7 +10,7 @@ from tqdm import tqdm
 
 from extract.nlp import DEFAULT_MODEL
 from models import create_store, make_engine
-from pipelines.batch import BATCH_SIZE, Pending, Prepared, read_batches
+from pipelines.batch import BATCH_SIZE, Batch, Pending, Prepared, read_batches
 from pipelines.load import Counts, finish_run, known_ids, start_run, write_batch
 from pipelines.workers import Extractor, extract_batches, local_extractor
 
@@ -63,7 +64,8 @@ def ingest(paths: Iterable[str], db: str | None = None, model: str = DEFAULT_MOD
 
     The NLP runs in this process (`workers` = 1), in `workers` processes, or on the Dask cluster at `dask` (an
     address, or local:N); this process reads, skips unchanged articles before any NLP work, and writes each batch
-    in one transaction. The model is loaded only if some article needs it.
+    in one transaction, from one writer thread while the next batch is extracted. The model is loaded only if some
+    article needs it.
     """
     paths = [str(p) for p in paths]
     engine = make_engine(db)
@@ -74,12 +76,21 @@ def ingest(paths: Iterable[str], db: str | None = None, model: str = DEFAULT_MOD
     def known(prepared: list[Prepared]) -> set[str]:
         return known_ids(engine, prepared)
 
+    def write(batch: Batch) -> int:
+        write_batch(engine, run_id, batch, counts)
+        return batch.read
+
     extractor, pending = _extractor(read_batches(paths, batch_size, known), model, batch_size, workers, dask)
     try:
-        with tqdm(desc="ingest", unit=" articles", disable=not progress, leave=False) as bar:
+        with tqdm(desc="ingest", unit=" articles", disable=not progress, leave=False) as bar, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="depeches-writer") as writer:
+            written: Future | None = None
             for batch in extract_batches(pending, extractor):
-                write_batch(engine, run_id, batch, counts)
-                bar.update(batch.read)
+                if written is not None:
+                    bar.update(written.result())
+                written = writer.submit(write, batch)
+            if written is not None:
+                bar.update(written.result())
     finally:
         extractor.close()
     seconds = time.perf_counter() - started
