@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from extract.nlp import (DEFAULT_MODEL, MODEL_COMPONENTS, SENTENCES_COMPONENT, STAGES,  # noqa: E402
-                         extract_docs, load)
+                         extract_docs, load, shipped_components)
 from pipelines.batch import Prepared, prepare  # noqa: E402
 from pipelines.readers import RawArticle, read_paths  # noqa: E402
 
@@ -45,7 +45,7 @@ def corpus() -> list[tuple[str, str | None]]:
 
 def pipeline(components: tuple[str, ...]) -> Language:
     """The depeches pipeline built as extract.nlp.load builds it, with another set of model components."""
-    every = spacy.util.get_model_meta(spacy.util.get_package_path(DEFAULT_MODEL))["components"]
+    every = shipped_components(DEFAULT_MODEL)
     nlp = spacy.load(DEFAULT_MODEL, exclude=[name for name in every if name not in components])
     nlp.add_pipe(SENTENCES_COMPONENT, before="parser" if "parser" in nlp.pipe_names else None)
     for stage in STAGES:

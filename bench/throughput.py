@@ -33,7 +33,7 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from extract.nlp import DEFAULT_MODEL, MODEL_COMPONENTS  # noqa: E402
+from extract.nlp import DEFAULT_MODEL, MODEL_COMPONENTS, shipped_components  # noqa: E402
 from pipelines.readers import RawArticle, read_paths  # noqa: E402
 from pipelines.workers import default_workers  # noqa: E402
 
@@ -95,7 +95,7 @@ def run_floor(dump: str, _db: str, _workers: int) -> tuple[int, float]:
     texts = [p.text for item in read_paths([dump]) if isinstance(item, RawArticle)
              if isinstance(p := prepare(item), Prepared)]
     started = time.perf_counter()
-    every = spacy.util.get_model_meta(spacy.util.get_package_path(DEFAULT_MODEL))["components"]
+    every = shipped_components(DEFAULT_MODEL)
     nlp = spacy.load(DEFAULT_MODEL, exclude=[name for name in every if name not in MODEL_COMPONENTS])
     for _ in nlp.pipe(texts, batch_size=64):
         pass

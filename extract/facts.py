@@ -262,12 +262,12 @@ def _clause_verb(doc: Doc, start: int, end: int) -> int | None:
     return None if verb is None else verb.i
 
 
-def _governing(ctx: Context, dates: list[DateMention], siblings: list[Amount]) -> list[DateMention]:
-    """Dates of the sentence that date this amount too: their clause holds it, or it breaks down an amount before it."""
+def _governing(ctx: Context, dates: list[DateMention], siblings: list[Amount], verbs: set[int]) -> list[DateMention]:
+    """Dates of the sentence that date this amount too: their clause holds it (`verbs`, the amount's clause verbs), or
+    it breaks down an amount before it."""
     prior = [a for a in siblings if a.end <= ctx.amount.start]
     if prior and PART_OF.search(ctx.text[prior[-1].end:ctx.amount.start]):
         return dates
-    verbs = _amount_verbs(ctx)
     return [d for d in dates if _clause_verb(ctx.sentence.doc, d.start, d.end) in verbs]
 
 
@@ -276,11 +276,11 @@ def _amount_verbs(ctx: Context) -> set[int]:
     return {verb.i for verb in _verbs_above(root)}
 
 
-def _is_goal(ctx: Context, date: DateMention) -> bool:
+def _is_goal(ctx: Context, date: DateMention, verbs: set[int]) -> bool:
     """A horizon after the amount, in another clause, dates a goal: "120 M€ pour former d'ici à 2030 60 000 salariés"."""
     if date.start < ctx.amount.end or not (date.cue or "").startswith(GOAL_CUES):
         return False
-    return _clause_verb(ctx.sentence.doc, date.start, date.end) not in _amount_verbs(ctx)
+    return _clause_verb(ctx.sentence.doc, date.start, date.end) not in verbs
 
 
 def _is_unattached(text: str, date: DateMention) -> bool:
@@ -290,14 +290,15 @@ def _is_unattached(text: str, date: DateMention) -> bool:
 def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_how: str,
           story: str | None = None) -> tuple[str | None, str]:
     text = ctx.text
-    in_sentence = [d for d in dates if ctx.sentence.start_char <= d.start < ctx.sentence.end_char]
     siblings = [a for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char]
-    in_sentence = [d for d in in_sentence if not _is_goal(ctx, d)
+    verbs = _amount_verbs(ctx)
+    in_sentence = [d for d in dates if ctx.sentence.start_char <= d.start < ctx.sentence.end_char
+                   and not _is_goal(ctx, d, verbs)
                    and not (d.start >= ctx.amount.end and COMPARISON.search(text[ctx.amount.end:d.end]))]
     own = [d for d in in_sentence if _nearest_owner(d.start, siblings) is ctx.amount]
     if own:
         return min(own, key=lambda d: abs(d.start - ctx.amount.start)).value, "own"
-    governing = _governing(ctx, in_sentence, siblings)
+    governing = _governing(ctx, in_sentence, siblings, verbs)
     if governing:
         return min(governing, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
     if story and _continues(ctx):

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from extract import DEFAULT_MODEL, TEXT_KEY, amounts, dates, entities, facts  # noqa: F401  (registers the components)
 from extract.types import Fact, Mention
 
-__all__ = ["DEFAULT_MODEL", "MODEL_COMPONENTS", "load", "Extraction", "extract_docs"]
+__all__ = ["DEFAULT_MODEL", "MODEL_COMPONENTS", "shipped_components", "load", "Extraction", "extract_docs"]
 
 # Model components the stages use: the parser (sentences, attribution), the tagger's parts of speech, the NER.
 MODEL_COMPONENTS = ("tok2vec", "morphologizer", "parser", "ner")
@@ -50,7 +50,7 @@ def lines_component(doc: Doc) -> Doc:
     return doc
 
 
-def _shipped(model: str) -> list[str]:
+def shipped_components(model: str) -> list[str]:
     """The components a model package or folder ships, read from its meta without loading any."""
     if Path(model).exists():
         return spacy.util.get_model_meta(Path(model))["components"]
@@ -62,7 +62,7 @@ def _shipped(model: str) -> list[str]:
 @lru_cache(maxsize=2)
 def load(model: str = DEFAULT_MODEL) -> Language:
     """The French model with only the components the stages need, and the depeches stages after it."""
-    nlp = spacy.load(model, exclude=[name for name in _shipped(model) if name not in MODEL_COMPONENTS])
+    nlp = spacy.load(model, exclude=[name for name in shipped_components(model) if name not in MODEL_COMPONENTS])
     nlp.tokenizer.suffix_search = re.compile(nlp.tokenizer.suffix_search.__self__.pattern + CURRENCY_FULL_STOP).search
     nlp.add_pipe(SENTENCES_COMPONENT, before="parser")
     for stage in STAGES:
