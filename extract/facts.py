@@ -242,7 +242,7 @@ def main_body(orgs: list[Mention], text: str) -> str | None:
 def _headline_end(text: str) -> int:
     """Where the headline ends: its first line when short and unpunctuated, else 0 (no headline)."""
     first = text.split("\n", 1)[0].rstrip()
-    return len(first) if len(first) <= HEADLINE_MAX and not first.endswith((".", "»", '"')) else 0
+    return len(first) if len(first) <= HEADLINE_MAX and not first.endswith((".", ".»", '."')) else 0
 
 
 def _nearest_owner(position: int, amounts: list[Amount]) -> Amount:

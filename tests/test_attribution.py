@@ -48,6 +48,9 @@ BODIES = [
     case("Une enveloppe de 6 M€ pour former les demandeurs d'emploi\nLa région Bretagne a voté le 4 mai 2020 une "
          "enveloppe de 6 M€ pour former les demandeurs d'emploi.", "6 M€", "body", "Région Bretagne",
          published="2020-05-06"),
+    case("Un appel doté de 6 M€ pour les « compétences numériques »\nLa région Bretagne a lancé le 4 mai 2020 un "
+         "appel doté de 6 M€ pour les compétences numériques.", "6 M€", "body", "Région Bretagne",
+         published="2020-05-06"),
     case("Les deux premières éditions, pilotées par l'ex-Direccte, avaient mobilisé 11,6 M€.", "11,6 M€", "body",
          "Direccte"),
 ]
