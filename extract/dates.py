@@ -1,10 +1,8 @@
-"""Dates: French date expressions found by rules, normalised by dateparser at their own precision."""
+"""Dates: French date expressions found by rules, each normalised to ISO at its own precision."""
 
 import re
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
-from dateparser.date import DateDataParser
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -37,7 +35,6 @@ ANAPHORIC = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in ANAPHORIC_SHIFT
 NOT_A_YEAR_AFTER = r"\s?(?:[kKM]\s?)?(?:€|euros?\b|EUR\b)"
 # A day and month without a year lie at most this many months after publication, else they are last year's.
 MAX_MONTHS_AHEAD = 6
-DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
 
 PATTERNS = [
     ("day", re.compile(rf"\b(?:(?:{WEEKDAYS})\s+)?(?:le\s+)?(?P<day>1er|[0-3]?\d)\s+(?P<month>{_MONTH})(?:\s+(?P<year>{YEAR}))?\b", re.I)),
@@ -63,37 +60,27 @@ def parse_published(value: str | None) -> date | None:
         return None
 
 
-@lru_cache(maxsize=256)
-def _parser(base: date | None) -> DateDataParser:
-    """One French parser per publication date, kept: building its settings costs more than a parse."""
-    settings = dict(DATEPARSER_SETTINGS)
-    if base is not None:
-        settings["RELATIVE_BASE"] = datetime.combine(base, datetime.min.time())
-    return DateDataParser(languages=["fr"], settings=settings)
-
-
-@lru_cache(maxsize=4096)
-def _dateparser(expression: str, base: date | None) -> date | None:
-    parsed = _parser(base).get_date_data(expression).date_obj
-    return parsed.date() if parsed else None
+def _written(day: str, month: int, year: str) -> str | None:
+    """The ISO form of a day written out in full, or None when no such day exists ("31 février", "45 mars")."""
+    number = 1 if day.lower() == "1er" else int(day)
+    try:
+        return date(int(year), month, number).isoformat()
+    except ValueError:
+        return None
 
 
 def _day(match: re.Match, base: date | None) -> str | None:
-    year = match.group("year")
+    year, month = match.group("year"), MONTHS[match.group("month").lower()]
     if not year and base is None:
         return None
-    day = "1" if match.group("day").lower() == "1er" else match.group("day")
-    if not year:
-        year = _year_of(MONTHS[match.group("month").lower()], base)
-    expression = f"{day} {match.group('month')} {year}"
-    # A written year leaves the publication date no part to play (and the parse is shared by every article).
-    parsed = _dateparser(expression, None if match.group("year") else base)
-    return parsed.isoformat() if parsed else None
+    return _written(match.group("day"), month, year or str(_year_of(month, base)))
 
 
 def _numeric(match: re.Match, base: date | None) -> str | None:
-    parsed = _dateparser(match.group(0), None)  # day, month and year are all written
-    return parsed.isoformat() if parsed else None
+    year = match.group("year")
+    if len(year) == 2:  # "05/09/18": the two-digit years of strptime's %y, 69-99 in the 1900s, the rest after 2000
+        year = str(datetime.strptime(year, "%y").year)
+    return _written(match.group("day"), int(match.group("month")), year)
 
 
 def _month(match: re.Match, base: date | None) -> str | None:

@@ -16,13 +16,19 @@ import re
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 import trafilatura
+from dateparser.date import DateDataParser
 from lxml.etree import LxmlError
 
 __all__ = ["RawArticle", "Reject", "read_paths", "read_file"]
 
+# A publication date must name its day, month and year, and only as an absolute date ("hier" is no metadata).
+PUBLISHED_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["absolute-time"]}
+# Longer than any written date with its weekday and time ("mercredi 24 septembre 2025 à 10 h 32 (heure de Paris)").
+MAX_DATE_CHARS = 80
 # Leading bytes looked at to tell binary from text: enough for a file header and a few lines,
 # small enough to stay cheap on big dumps (git sniffs about as much).
 SNIFF_BYTES = 8192
@@ -449,14 +455,21 @@ def _clean(value: str | None) -> str | None:
     return value.strip() or None
 
 
+@lru_cache(maxsize=1)
+def _date_parser() -> DateDataParser:
+    """Publication dates written out, in French or English, day first: "4 mars 2021", "04/03/2021"."""
+    return DateDataParser(languages=["fr", "en"], settings=PUBLISHED_SETTINGS)
+
+
 def _iso_date(value: object) -> str | None:
-    """Return the date part of an ISO date or datetime as YYYY-MM-DD; None if it is not one."""
-    if not isinstance(value, str):
+    """The day of a publication date or datetime as YYYY-MM-DD, ISO or written out; None if it names no full day."""
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_DATE_CHARS:
         return None
     try:
         return datetime.fromisoformat(value.strip()).date().isoformat()
     except ValueError:
-        return None
+        parsed = _date_parser().get_date_data(value.strip()).date_obj
+        return parsed.date().isoformat() if parsed else None
 
 
 # How each supported extension is read.
