@@ -43,6 +43,10 @@ QUALIFIER_CUES = [
 POSTFIX_CUES = [("approx", r"environ"), ("max", r"au maximum|maximum|au plus"), ("min", r"au moins|au minimum|minimum")]
 # A range "de X à Y" is no range after a verb of change: "le budget passe de 10 M€ à 12 M€" gives two amounts.
 CHANGE_VERBS = r"pass\w*|augment\w*|progress\w*|baiss\w*|grimp\w*|recul\w*|chut\w*|évolu\w*|diminu\w*|port\w*|relev\w*|ramen\w*|abaiss\w*"
+# The cues as patterns: those ending just before the amount, those starting right after it.
+CUES_BEFORE = [(name, re.compile(rf"(?:^|[\s(,])(?:{cues})\s*$")) for name, cues in QUALIFIER_CUES]
+CUES_AFTER = [(name, re.compile(rf"\s*(?:{cues})\b")) for name, cues in POSTFIX_CUES]
+CHANGE_VERB_BEFORE = re.compile(rf"(?:{CHANGE_VERBS})\s*$")
 # How far before or after an amount a qualifier or per-unit cue may stand, in characters.
 CUE_WINDOW = 40
 PER_UNIT = re.compile(r"\s*(?:(?:HT|TTC|bruts?|nets?|hors taxes?)\s+)?(?:(?:pour|sur) [^,.;:()\n]{1,25}?\s)?"
@@ -121,13 +125,12 @@ def _magnitude_of(match: re.Match) -> int:
 
 def _qualifier(text: str, start: int, end: int) -> str:
     before = text[max(0, start - CUE_WINDOW):start].lower()
-    found = [(m.start(), name) for name, cues in QUALIFIER_CUES
-             for m in [re.search(rf"(?:^|[\s(,])(?:{cues})\s*$", before)] if m]
+    found = [(m.start(), name) for name, pattern in CUES_BEFORE for m in [pattern.search(before)] if m]
     if found:
         return min(found)[1]  # the longest cue wins: "pas plus de" is a maximum, not "plus de"
     after = text[end:end + 20].lower()
-    for name, cues in POSTFIX_CUES:
-        if re.match(rf"\s*(?:{cues})\b", after):
+    for name, pattern in CUES_AFTER:
+        if pattern.match(after):
             return name
     return "exact"
 
@@ -154,7 +157,7 @@ def _range_low(text: str, match: re.Match) -> tuple[int, Decimal] | None:
     found = _range_start().search(text[window_start:match.start()])
     if not found or (found.group("lead").startswith("entre")) != (found.group("link") == "et"):
         return None
-    if found.group("link") == "à" and re.search(rf"(?:{CHANGE_VERBS})\s*$", text[:window_start + found.start()].lower()):
+    if found.group("link") == "à" and CHANGE_VERB_BEFORE.search(text[:window_start + found.start()].lower()):
         return None
     low = parse_number(found.group("low"))
     if low is None:

@@ -4,6 +4,7 @@ import re
 from functools import lru_cache
 
 from extract.data import load_json
+from extract.patterns import Anchored, literal_alternation
 from extract.regions import find_places, place_alternation, region_of
 from extract.types import Mention
 
@@ -38,15 +39,20 @@ def is_not_body(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _body_pattern() -> re.Pattern:
-    aliases = "|".join(re.escape(a) for a in sorted(_aliases(), key=len, reverse=True) if not a.startswith("l'"))
-    return re.compile(rf"(?:(?<=ex-)|(?<![\w-]))(?P<body>{aliases})(?![\w-])(?:{LINK}(?P<place>{place_alternation()})(?![\w-]))?")
+    """A body's name standing alone (or after "ex-": "l'ex-Direccte"), with the place that may follow it; what
+    stands before the name is checked after its first letter (see literal_alternation)."""
+    aliases = literal_alternation([a for a in _aliases() if not a.startswith("l'")], r"(?:(?<=ex-.)|(?<![\w-].))")
+    return re.compile(rf"(?P<body>{aliases})(?![\w-])(?:{LINK}(?P<place>{place_alternation()})(?![\w-]))?")
 
 
 @lru_cache(maxsize=1)
-def _region_institution() -> re.Pattern:
-    return re.compile(
+def _region_institution() -> Anchored:
+    """"Région", "conseil régional"… with the place that may follow; tried only where the casefolded text has
+    one of those words."""
+    return Anchored(re.compile(
         rf"(?<![\w-])(?P<lead>(?:[Cc]onseil [Rr][ée]gional|[Aa]ssembl[ée]e r[ée]gionale|[Ee]x[ée]cutif r[ée]gional|[Rr][ée]gion|[Cc]ollectivit[ée](?: territoriale)?)"
-        rf"(?:\s+(?:de la |de l'|des |du |de |d')?(?P<place>{place_alternation()}|Sud)(?![\w-]))?)")
+        rf"(?:\s+(?:de la |de l'|des |du |de |d')?(?P<place>{place_alternation()}|Sud)(?![\w-]))?)"),
+        r"conseil|assembl|ex[ée]cutif|r[ée]gion|collectivit", 0)
 
 
 def _regional_body(match: re.Match, main: str | None) -> Mention:
@@ -91,9 +97,16 @@ def _institution(match: re.Match, main: str | None) -> Mention | None:
 
 
 @lru_cache(maxsize=1)
-def _named_pattern() -> re.Pattern:
-    patterns = load_json("bodies.json")["org_patterns"]["patterns"]
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+def _named_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """The organisation patterns as one, and the words one of which each of their matches holds (casefolded)."""
+    data = load_json("bodies.json")["org_patterns"]
+    return re.compile("|".join(f"(?:{p})" for p in data["patterns"])), re.compile(data["core"])
+
+
+def _named_matches(text: str, folded: str) -> list[re.Match]:
+    """The matches of the organisation patterns; a text without any of their words needs no scan."""
+    pattern, core = _named_patterns()
+    return list(pattern.finditer(text)) if core.search(folded) else []
 
 
 def _named(match: re.Match) -> Mention:
@@ -119,5 +132,6 @@ def find_bodies(text: str, main: str | None = None) -> list[Mention]:
 @lru_cache(maxsize=2)
 def _scan(text: str) -> tuple[list[re.Match], list[re.Match], list[re.Match]]:
     """The matches of the three body patterns, kept for the second look at the same text (with its main region)."""
-    return (list(_body_pattern().finditer(text)), list(_region_institution().finditer(text)),
-            list(_named_pattern().finditer(text)))
+    folded = text.casefold()
+    return (list(_body_pattern().finditer(text)), list(_region_institution().finditer(text, folded)),
+            _named_matches(text, folded))

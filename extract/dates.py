@@ -7,6 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract import text_of
+from extract.patterns import Anchored, literal_alternation
 from extract.types import DateMention
 
 __all__ = ["find_dates", "parse_published", "DATES_COMPONENT"]
@@ -30,24 +31,34 @@ RELATIVE_DAYS = {"aujourd'hui": 0, "hier": -1, "avant-hier": -2}
 # Dates named by reference to the one before: the same day, or a year before or after it.
 ANAPHORIC_SHIFTS = {"le même jour": None, "un an plus tôt": -1, "l'année précédente": -1, "un an auparavant": -1,
                     "un an plus tard": 1, "l'année suivante": 1}
-ANAPHORIC = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in ANAPHORIC_SHIFTS) + r")\b", re.I)
 # A number followed by a currency is an amount, not a year: "une prime de 2000 euros".
 NOT_A_YEAR_AFTER = r"\s?(?:[kKM]\s?)?(?:€|euros?\b|EUR\b)"
 # A day and month without a year lie at most this many months after publication, else they are last year's.
 MAX_MONTHS_AHEAD = 6
 
+# Each pattern with the part its every match contains, in lower case, and how far before that part a match may
+# start: the pattern is tried only there (extract.patterns.Anchored). The first pattern to claim a span keeps it.
+_MONTH_CORE = literal_alternation(MONTHS)
+_WEEKDAY_CORE = literal_alternation(WEEKDAYS.split("|"))
 PATTERNS = [
-    ("day", re.compile(rf"\b(?:(?:{WEEKDAYS})\s+)?(?:le\s+)?(?P<day>1er|[0-3]?\d)\s+(?P<month>{_MONTH})(?:\s+(?P<year>{YEAR}))?\b", re.I)),
-    ("numeric", re.compile(rf"(?<![\d/])(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>{YEAR}|\d{{2}})(?![\d/])")),
-    ("month", re.compile(rf"\b(?:(?P<cue>début|fin|mi-|courant|en|d'ici|depuis)\s*)?(?P<month>{_MONTH})"
-                         rf"(?:\s+(?P<year>{YEAR})|\s+(?P<rel>dernier|prochain)\b)?\b", re.I)),
-    ("years", re.compile(rf"\b(?:(?P<cue>{YEAR_CUES})(?:\s+|(?<=-)))?(?P<year>{YEAR})(?:\s*[-/]\s*(?P<year2>{YEAR}))?"
-                         rf"(?!\d|,\d|{NOT_A_YEAR_AFTER})", re.I)),
-    ("thatyear", re.compile(r"\b(?:cette année-là|la même année)\b", re.I)),
-    ("relyear", re.compile("(?:" + "|".join(re.escape(k) for k in RELATIVE_YEARS) + ")(?!-là)", re.I)),
-    ("relday", re.compile(r"\b(?:avant-hier|hier|aujourd'hui)\b", re.I)),
-    ("weekday", re.compile(rf"\b(?:ce\s+)?(?P<weekday>{WEEKDAYS})(?:\s+(?P<which>dernier|prochain))?\b", re.I)),
+    ("day", Anchored(re.compile(rf"\b(?:(?:{WEEKDAYS})\s+)?(?:le\s+)?(?P<day>1er|[0-3]?\d)\s+(?P<month>{_MONTH})"
+                                rf"(?:\s+(?P<year>{YEAR}))?\b", re.I), _MONTH_CORE, 40)),
+    ("numeric", Anchored(re.compile(rf"(?<![\d/])(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>{YEAR}|\d{{2}})(?![\d/])"),
+                         "/", 2)),
+    ("month", Anchored(re.compile(rf"\b(?:(?P<cue>début|fin|mi-|courant|en|d'ici|depuis)\s*)?(?P<month>{_MONTH})"
+                                  rf"(?:\s+(?P<year>{YEAR})|\s+(?P<rel>dernier|prochain)\b)?\b", re.I), _MONTH_CORE, 40)),
+    ("years", Anchored(re.compile(rf"\b(?:(?P<cue>{YEAR_CUES})(?:\s+|(?<=-)))?(?P<year>{YEAR})"
+                                  rf"(?:\s*[-/]\s*(?P<year2>{YEAR}))?(?!\d|,\d|{NOT_A_YEAR_AFTER})", re.I),
+                       r"(?:19|20)\d\d", 40)),
+    ("thatyear", Anchored(re.compile(r"\b(?:cette année-là|la même année)\b", re.I), "cette année-là|la même année", 0)),
+    ("relyear", Anchored(re.compile("(?:" + "|".join(re.escape(k) for k in RELATIVE_YEARS) + ")(?!-là)", re.I),
+                         literal_alternation(RELATIVE_YEARS), 0)),
+    ("relday", Anchored(re.compile(r"\b(?:avant-hier|hier|aujourd'hui)\b", re.I), "avant-hier|hier|aujourd'hui", 0)),
+    ("weekday", Anchored(re.compile(rf"\b(?:ce\s+)?(?P<weekday>{WEEKDAYS})(?:\s+(?P<which>dernier|prochain))?\b", re.I),
+                         _WEEKDAY_CORE, 8)),
 ]
+ANAPHORIC = Anchored(re.compile(r"\b(?:" + "|".join(re.escape(k) for k in ANAPHORIC_SHIFTS) + r")\b", re.I),
+                     literal_alternation(ANAPHORIC_SHIFTS), 0)
 
 
 def parse_published(value: str | None) -> date | None:
@@ -149,14 +160,15 @@ def find_dates(text: str, published: date | None = None) -> list[DateMention]:
     ['2020-12-14', '2023-05', '2022', '2021-03-02']
     """
     found: list[DateMention] = []
+    folded = text.casefold()
     for kind, pattern in PATTERNS:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text, folded):
             if any(d.start < match.end() and match.start() < d.end for d in found):
                 continue
             value = RESOLVERS[kind](match, published)
             if value is not None:
                 found.append(DateMention(match.start(), match.end(), match.group(0), value, _cue(match)))
-    return _with_anaphoric(text, sorted(found, key=lambda d: d.start))
+    return _with_anaphoric(text, folded, sorted(found, key=lambda d: d.start))
 
 
 def _written_day(mention: DateMention) -> bool:
@@ -164,10 +176,10 @@ def _written_day(mention: DateMention) -> bool:
     return len(mention.value) == 10 and any(c.isdigit() for c in mention.text)
 
 
-def _with_anaphoric(text: str, found: list[DateMention]) -> list[DateMention]:
+def _with_anaphoric(text: str, folded: str, found: list[DateMention]) -> list[DateMention]:
     """Add "le même jour", "un an plus tôt"… resolved against the date named last before them."""
     added = []
-    for match in ANAPHORIC.finditer(text):
+    for match in ANAPHORIC.finditer(text, folded):
         shift = ANAPHORIC_SHIFTS[match.group(0).lower()]
         before = [d for d in found if d.end <= match.start() and (shift is not None or _written_day(d))]
         if before:

@@ -8,8 +8,9 @@ from typing import Iterable, Iterator
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from extract import DEFAULT_MODEL, TEXT_KEY, amounts, dates, entities, facts  # noqa: F401  (registers the components)
@@ -39,14 +40,20 @@ CURRENCY_FULL_STOP = r"|(?<=[€$£¥])\.$"
 SENTENCE_END = {".", "!", "?", "…", "»", '"', "...", ".»", '."'}
 
 
+_END_IDS = numpy.array(sorted(get_string_id(s) for s in SENTENCE_END), dtype="uint64")
+
+
 @Language.component(SENTENCES_COMPONENT)
 def lines_component(doc: Doc) -> Doc:
-    """A line break always ends a sentence (one paragraph a line); within a line only end punctuation may."""
+    """A line break always ends a sentence (one paragraph a line); within a line only end punctuation may.
+
+    A token's trailing whitespace is one space at most: a line break is a whitespace token of its own."""
     if not len(doc):
         return doc
-    starts = [1] + [1 if "\n" in t.whitespace_ or not t.text.strip() else 0 if t.text in SENTENCE_END else -1
-                    for t in doc[:-1]]
-    doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64"))
+    attrs = doc.to_array([ORTH, IS_SPACE])
+    after = numpy.where(attrs[:-1, 1] == 1, 1, numpy.where(numpy.isin(attrs[:-1, 0], _END_IDS), 0, -1))
+    starts = numpy.concatenate([[1], after]).astype("int64")
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 

@@ -5,6 +5,7 @@ from collections import Counter
 from functools import lru_cache
 
 from extract.data import load_csv, load_json
+from extract.patterns import literal_alternation
 from extract.types import Mention
 
 __all__ = ["OFFICIAL_REGIONS", "place_table", "region_of", "names_region", "find_places", "main_region", "place_alternation"]
@@ -56,14 +57,16 @@ def region_of(name: str | None) -> str | None:
     return place_table().get(name) if name else None
 
 
-def place_alternation() -> str:
-    """A regular-expression alternation of every place form, longest first."""
-    return "|".join(re.escape(f) for f in sorted(place_table(), key=len, reverse=True))
+@lru_cache(maxsize=2)
+def place_alternation(after_first: str = "") -> str:
+    """A regular-expression alternation of every place form, longest first (see literal_alternation)."""
+    return literal_alternation(place_table(), after_first)
 
 
 @lru_cache(maxsize=1)
 def _place_pattern() -> re.Pattern:
-    return re.compile(rf"(?<![\w-])(?:{place_alternation()})(?![\w-])")
+    """A place name standing alone: no letter or hyphen before it (checked after its first letter) or after it."""
+    return re.compile(place_alternation(r"(?<![\w-].)") + r"(?![\w-])")
 
 
 @lru_cache(maxsize=1)

@@ -120,6 +120,13 @@ def test_boilerplate_patterns_compile(group):
         re.compile(entry["pattern"], re.IGNORECASE)
 
 
+def test_boilerplate_line_patterns_are_lower_case():
+    """Lines are lowercased before the line patterns are matched: a capital letter in one could never match."""
+    for entry in load("boilerplate.json")["line_patterns"]:
+        letters = re.sub(r"\\.", "", entry["pattern"])  # escapes such as \b or \S keep their case
+        assert letters == letters.lower(), entry["pattern"]
+
+
 def test_currencies_are_iso_codes_with_distinct_forms():
     currencies = load("currencies.json")["currencies"]
     assert all(re.fullmatch(r"[A-Z]{3}", code) for code in currencies)
