@@ -1,6 +1,7 @@
 """Facts: each amount attributed a body (and its role), a date and a region, with a confidence."""
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -94,16 +95,22 @@ class Context:
     actors: list[Mention] = ()
 
 
-def _sentence_of(doc: Doc, start: int) -> Span:
-    return doc[doc.char_span(start, start + 1, alignment_mode="expand").start].sent
+class _Sentences:
+    """The sentences of a doc, listed once: `Token.sent` walks the tokens of the sentence at every call."""
 
+    def __init__(self, doc: Doc) -> None:
+        self.spans = list(doc.sents)
+        self.starts = [s.start_char for s in self.spans]
 
-def _previous(doc: Doc, text: str, sentence: Span) -> Span | None:
-    if sentence.start == 0:
-        return None
-    previous = doc[sentence.start - 1].sent
-    # A line ends with its newline token, inside the sentence it ends.
-    return None if "\n" in text[previous.start_char:sentence.start_char] else previous
+    def around(self, text: str, start: int) -> tuple[Span, Span | None]:
+        """The sentence holding the character at `start`, and the one before it on the same line (or None)."""
+        index = bisect_right(self.starts, start) - 1
+        sentence = self.spans[index]
+        if index == 0:
+            return sentence, None
+        previous = self.spans[index - 1]
+        # A line ends with its newline token, inside the sentence it ends.
+        return sentence, None if "\n" in text[previous.start_char:sentence.start_char] else previous
 
 
 def _inside(mentions: list[Mention], span: Span | None) -> list[Mention]:
@@ -361,9 +368,9 @@ def _as_institution(place: Mention) -> Mention:
     return Mention("ORG", place.text, f"Région {place.region}", place.start, place.end, place.region)
 
 
-def _context(doc: Doc, text: str, amount: Amount, orgs: list[Mention], main: str | None) -> Context:
-    sentence = _sentence_of(doc, amount.start)
-    previous = _previous(doc, text, sentence)
+def _context(doc: Doc, sentences: _Sentences, amount: Amount, orgs: list[Mention], main: str | None) -> Context:
+    text = text_of(doc)
+    sentence, previous = sentences.around(text, amount.start)
     in_sentence = _inside(orgs, sentence)
     regions = [_as_institution(m) for m in _inside(doc._.mentions, sentence)
                if m.label == "LOC" and m.region and names_region(m.text)]
@@ -375,22 +382,24 @@ def _context(doc: Doc, text: str, amount: Amount, orgs: list[Mention], main: str
 def attribute(doc: Doc) -> list[Fact]:
     """One fact per amount of a parsed doc with amounts, dates and mentions, in order of appearance."""
     text = text_of(doc)
-    people = [m for m in doc._.mentions if m.label == "PER"]
-    orgs = [m for m in doc._.mentions if m.label == "ORG" and not _is_affiliation(text, m, people)]
-    places = [m for m in doc._.mentions if m.region and m.label in ("LOC", "ORG")]
+    mentions, amounts = doc._.mentions, doc._.amounts
+    people = [m for m in mentions if m.label == "PER"]
+    orgs = [m for m in mentions if m.label == "ORG" and not _is_affiliation(text, m, people)]
+    places = [m for m in mentions if m.region and m.label == "LOC"]
     facts, main, story, lead, dated = [], main_body(orgs, text), None, lead_end(text), []
     dates = [d for d in doc._.dates if not _is_unattached(text, d)]
-    for amount in doc._.amounts:
-        ctx = _context(doc, text, amount, orgs, main)
+    sentences = _Sentences(doc)
+    for amount in amounts:
+        ctx = _context(doc, sentences, amount, orgs, main)
         body, role, body_how = _body(doc, ctx)
-        date, date_how = _date(ctx, dates, doc._.amounts, body_how, story)
-        if date_how == "none" and (total := _total_date(ctx, doc._.amounts, dated)):
+        date, date_how = _date(ctx, dates, amounts, body_how, story)
+        if date_how == "none" and (total := _total_date(ctx, amounts, dated)):
             date, date_how = total, "total"
         if date:
             dated.append((amount, date))
         if story is None and amount.start < lead and date_how in ("own", "sentence"):
             story = date
-        region, region_how = _region(doc, ctx, body, [p for p in places if p.label == "LOC"], doc._.amounts)
+        region, region_how = _region(doc, ctx, body, places, amounts)
         confidence = BODY_SCORES[body_how] * DATE_SCORES[date_how] * REGION_SCORES[region_how]
         facts.append(Fact(amount.value, amount.value_max, amount.currency, amount.qualifier, amount.per, body, role,
                           date, region, ctx.sentence_text.strip(), amount.start, amount.end, round(confidence, 2)))
