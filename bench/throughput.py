@@ -9,8 +9,10 @@ measurement in a fresh process so that none profits from another's loaded model,
 - ingest with one worker and with all the cores, and their ratio;
 - peak memory (RSS of the process and its workers) ingesting N and 10 x N articles, and their ratio;
 - a second ingest of the same dump (everything unchanged) against the first, as a ratio.
-Every time includes loading the model, as a user pays it. Rates per CPU-second are printed too: on a machine busy
-with other work they move less than wall-clock rates. `--profile` adds a cProfile of a one-worker ingest.
+The floor, extract and the one-worker ingest run in turn, `--rounds` times (2 by default), and their rates come from
+the totals: on a shared machine a slow spell then weighs on all three. Every time includes loading the model, as a
+user pays it. Rates per CPU-second are printed too: on a machine busy with other work they move less than wall-clock
+rates. `--profile` adds a cProfile of a one-worker ingest.
 """
 
 import argparse
@@ -137,6 +139,12 @@ class Measure:
     def rate(self) -> float:
         return self.articles / self.seconds
 
+    @staticmethod
+    def total(measures: list["Measure"]) -> "Measure":
+        """Several runs taken as one: their times and articles added up, the highest peak kept."""
+        return Measure(sum(m.seconds for m in measures), sum(m.articles for m in measures),
+                       max(m.peak_rss for m in measures), sum(m.cpu_seconds for m in measures))
+
     @property
     def cpu_rate(self) -> float:
         """Articles per CPU-second of the process and its workers: what a busy machine changes least."""
@@ -210,6 +218,8 @@ def main() -> None:
     parser.add_argument("--memory-articles", type=int, metavar="M",
                         help="Measure memory on M and 10 x M articles rather than N and 10 x N (a shorter run).")
     parser.add_argument("--workers", type=int, default=default_workers(), help="All the workers.")
+    parser.add_argument("--rounds", type=int, default=2, metavar="R",
+                        help="Run the floor, extract and the one-worker ingest in turn R times; rates from the totals.")
     parser.add_argument("--profile", type=int, default=0, metavar="ARTICLES",
                         help="Also profile a one-worker ingest of this many articles.")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -220,7 +230,8 @@ def main() -> None:
         child(args.child, args.dump, args.db, args.workers)
         return
     with tempfile.TemporaryDirectory(prefix="depeches-bench-") as folder:
-        run(Path(folder), args.articles, args.workers, args.profile, args.memory_articles or args.articles)
+        run(Path(folder), args.articles, args.workers, args.profile, args.memory_articles or args.articles,
+            max(1, args.rounds))
 
 
 def _rates(label: str, measured: Measure) -> None:
@@ -228,23 +239,35 @@ def _rates(label: str, measured: Measure) -> None:
                  f"{measured.cpu_rate:.2f} articles/CPU-s")
 
 
-def run(folder: Path, n: int, workers: int, profile_articles: int, m: int) -> None:
+def alternated(folder: Path, dump: Path, rounds: int) -> tuple[Measure, Measure, list[Measure]]:
+    """The floor, extract and a one-worker ingest (into a new store each time) run in turn, `rounds` times: a slow
+    spell of a shared machine then weighs on all three alike. Returns the floor and extract totals, and the ingests."""
+    floors, extracts, ingests = [], [], []
+    for index in range(rounds):
+        floors.append(measure("floor", dump))
+        extracts.append(measure("extract", dump))
+        ingests.append(measure("ingest", dump, folder / f"one-{index}.db", 1))
+        _line(f"round {index + 1}: ingest / floor, extract / floor",
+              f"{ingests[-1].rate / floors[-1].rate:.2f}, {extracts[-1].rate / floors[-1].rate:.2f}")
+    return Measure.total(floors), Measure.total(extracts), ingests
+
+
+def run(folder: Path, n: int, workers: int, profile_articles: int, m: int, rounds: int) -> None:
     dump, big = write_dump(folder / "n.jsonl.gz", n), write_dump(folder / "10m.jsonl.gz", 10 * m)
     _line("synthetic dumps", f"{n} articles, and {10 * m} for memory; {workers} cores")
     _line("load average at start (1, 5, 15 min)", ", ".join(f"{x:.1f}" for x in os.getloadavg()))
-    floor = measure("floor", dump)
+    floor, extract, ingests = alternated(folder, dump, rounds)
+    one = Measure.total(ingests)
     _rates("spaCy floor (nlp.pipe)", floor)
-    extract = measure("extract", dump)
     _rates("extract, one worker", extract)
     _ratio("extract / floor (one worker)", extract.rate / floor.rate)
     _ratio("extract / floor, by CPU time", extract.cpu_rate / floor.cpu_rate)
-    one = measure("ingest", dump, folder / "one.db", 1)
     _rates("ingest into SQLite, one worker", one)
     _ratio("ingest / floor (one worker)", one.rate / floor.rate)
     _ratio("ingest / floor, by CPU time", one.cpu_rate / floor.cpu_rate)
-    again = measure("ingest", dump, folder / "one.db", 1)
+    again = measure("ingest", dump, folder / f"one-{rounds - 1}.db", 1)
     _line("re-ingest, unchanged dump", f"{again.seconds:.2f} s")
-    _ratio("first ingest / re-ingest", one.seconds / again.seconds)
+    _ratio("first ingest / re-ingest", ingests[-1].seconds / again.seconds)
     every = measure("ingest", dump, folder / "all.db", workers)
     _rates(f"ingest into SQLite, {workers} workers", every)
     _line(f"peak RSS, {n} articles, {workers} workers", _mib(every.peak_rss))

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from price_parser import Price
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from text_to_num import text2num
 
 from extract.data import load_json
