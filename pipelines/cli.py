@@ -3,6 +3,7 @@
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,6 +17,8 @@ __all__ = ["main"]
 DB_HELP = "Store: a SQLite file path or any SQLAlchemy URL (default: $DEPECHES_DB, else depeches.db)."
 FORMAT_CHOICE = click.Choice(["table", "csv", "json"])
 WORKERS_HELP = "Processes running the NLP on this machine (default: the number of cores; 1 = this process only)."
+# The gold sets `depeches eval` measures when given none: the corpus written with the rules, and the frozen test set.
+DEFAULT_GOLD = ("corpus/gold", "corpus/realistic")
 DASK_HELP = "Run the NLP on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N local workers."
 
 
@@ -190,17 +193,23 @@ def upgrade(db_url) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Also list every error: article, field, got, want.")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy French model.")
 def evaluate(gold, verbose, model) -> None:
-    """Measure extraction quality on gold annotations (default: corpus/gold).
+    """Measure extraction quality on gold annotations, each set in its own column.
+
+    Without arguments: corpus/gold (written with the rules) beside corpus/realistic (a frozen test set).
 
     \b
     Example:
-      depeches eval corpus/gold -v
+      depeches eval
+      depeches eval corpus/realistic -v
     """
     from pipelines.evaluate import evaluate as run_eval
     from pipelines.report import report_lines
 
-    report = run_eval(gold or ["corpus/gold"], model)
-    for line in report_lines(report, verbose):
+    paths = gold or [p for p in DEFAULT_GOLD if Path(p).exists()]
+    if not paths:
+        _fail(f"no gold set given and none of {', '.join(DEFAULT_GOLD)} here: name a folder of gold.jsonl files")
+    reports = {path: run_eval([path], model) for path in paths}
+    for line in report_lines(reports, verbose):
         click.echo(line)
 
 
