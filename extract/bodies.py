@@ -3,8 +3,11 @@
 import re
 from functools import lru_cache
 
+from spacy.tokens import Span
+
 from extract.data import load_json
-from extract.patterns import Anchored, literal_alternation
+from extract.knowledge import entry, known_spans
+from extract.patterns import Anchored
 from extract.regions import find_places, place_alternation, region_of
 from extract.types import Mention
 
@@ -18,18 +21,32 @@ LINK = r"(?:\s*\([^()\n]{0,30}\))?\s+(?:de la |de l'|des |du |de |d'|en |pour la
 
 
 @lru_cache(maxsize=1)
-def _aliases() -> dict[str, str]:
-    return {alias: body["name"] for body in load_json("bodies.json")["bodies"] for alias in body["aliases"]}
+def _aliases() -> tuple[dict[str, str], dict[str, str]]:
+    """Every written form of a known body mapped to its canonical name: as written, and casefolded for long names."""
+    exact, folded = {}, {}
+    for row in load_json("kb.json")["bodies"]:
+        names = {row["name"], *row.get("aliases", ()), *row.get("former", ())}
+        for name in names | set(row.get("acronyms", ())):
+            exact[name] = row["name"]
+        folded.update({name.casefold(): row["name"] for name in names if " " in name})
+    return exact, folded
 
 
 def canonical(name: str) -> str | None:
-    """The canonical name of a known body from any of its written forms, or None."""
-    return _aliases().get(name)
+    """The canonical name of a known body from any of its written forms, or None.
+
+    >>> canonical("Caisse des dépôts et consignations"), canonical("CDC"), canonical("une association")
+    ('Caisse des dépôts', 'Caisse des dépôts', None)
+    """
+    exact, folded = _aliases()
+    return exact.get(name) or folded.get(name.casefold())
 
 
 @lru_cache(maxsize=1)
 def _not_bodies() -> frozenset:
-    return frozenset(load_json("bodies.json")["not_bodies"]["names"])
+    programmes = {n for row in load_json("kb.json")["programmes"]
+                  for n in (row["name"], *row.get("aliases", ()), *row.get("acronyms", ()))}
+    return frozenset(load_json("bodies.json")["not_bodies"]["names"]) | programmes
 
 
 def is_not_body(name: str) -> bool:
@@ -38,11 +55,9 @@ def is_not_body(name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _body_pattern() -> re.Pattern:
-    """A body's name standing alone (or after "ex-": "l'ex-Direccte"), with the place that may follow it; what
-    stands before the name is checked after its first letter (see literal_alternation)."""
-    aliases = literal_alternation([a for a in _aliases() if not a.startswith("l'")], r"(?:(?<=ex-.)|(?<![\w-].))")
-    return re.compile(rf"(?P<body>{aliases})(?![\w-])(?:{LINK}(?P<place>{place_alternation()})(?![\w-]))?")
+def _place_after() -> re.Pattern:
+    """The place that may follow a body that exists once per region: "Transitions Pro (ou CPIR) de Normandie"."""
+    return re.compile(rf"{LINK}(?P<place>{place_alternation()})(?![\w-])")
 
 
 @lru_cache(maxsize=1)
@@ -55,13 +70,14 @@ def _region_institution() -> Anchored:
         r"conseil|assembl|ex[ée]cutif|r[ée]gion|collectivit", 0)
 
 
-def _regional_body(match: re.Match, main: str | None) -> Mention:
-    name = canonical(match.group("body"))
-    region = region_of(match.group("place")) or main
-    kind = REGIONAL_BODIES.get(name)
-    end = match.end() if match.group("place") else match.end("body")
+def _known_body(text: str, known: Span, main: str | None) -> Mention:
+    """A body of the knowledge base; one that exists once per region takes the place after it, or the story's."""
+    name, kind = known.kb_id_, REGIONAL_BODIES.get(known.kb_id_)
+    after = _place_after().match(text, known.end_char) if kind else None
+    region = (region_of(after.group("place")) if after else None) or (main if kind else entry(name).region)
+    end = after.end() if after else known.end_char
     norm = f"{name} {region}" if kind == "named" and region else name
-    return Mention("ORG", match.string[match.start():end], norm, match.start(), end, region if kind else None)
+    return Mention("ORG", text[known.start_char:end], norm, known.start_char, end, region)
 
 
 # "la région" alone names the institution after these words ("financé par la région"), not after "dans la région".
@@ -116,22 +132,32 @@ def _named(match: re.Match) -> Mention:
     return Mention("ORG", text, text[0].upper() + text[1:], match.start(), match.end(), region)
 
 
-def find_bodies(text: str, main: str | None = None) -> list[Mention]:
-    """Known bodies and regional institutions (ORG mentions with canonical names), in order.
+def _overlaps(start: int, end: int, found: list[Mention]) -> bool:
+    return any(f.start < end and start < f.end for f in found)
+
+
+def find_bodies(text: str, main: str | None = None, known: list[Span] | None = None) -> list[Mention]:
+    """Bodies of the knowledge base (`known`: its spans in the text, found here when not given), regional
+    institutions and universities or schools named by pattern: ORG mentions with canonical names, in order.
 
     >>> [m.norm for m in find_bodies("La région Normandie et la CDC financent Transitions Pro (ou CPIR) de Normandie.")]
     ['Région Normandie', 'Caisse des dépôts', 'Transitions Pro Normandie']
     """
-    bodies, institutions, named = _scan(text)
-    found = [_regional_body(m, main) for m in bodies]
-    found += [m for m in (_institution(m, main) for m in institutions) if m is not None]
-    found += [_named(m) for m in named if not any(f.start < m.end() and m.start() < f.end for f in found)]
+    known = known_spans(text) if known is None else known
+    found = []
+    for span in known:
+        if span.label_ == "ORG" and not _overlaps(span.start_char, span.end_char, found):
+            found.append(_known_body(text, span, main))
+    institutions, named = _scan(text)
+    found += [m for m in (_institution(m, main) for m in institutions)
+              if m is not None and not _overlaps(m.start, m.end, found)]
+    found += [_named(m) for m in named if not _overlaps(m.start(), m.end(), found)]
     return sorted(found, key=lambda mention: mention.start)
 
 
 @lru_cache(maxsize=2)
-def _scan(text: str) -> tuple[list[re.Match], list[re.Match], list[re.Match]]:
-    """The matches of the three body patterns, kept for the second look at the same text (with its main region)."""
+def _scan(text: str) -> tuple[list[re.Match], list[re.Match]]:
+    """The matches of the institution and name patterns, kept for the second look at the same text (with its main
+    region)."""
     folded = text.casefold()
-    return (list(_body_pattern().finditer(text)), list(_region_institution().finditer(text, folded)),
-            _named_matches(text, folded))
+    return list(_region_institution().finditer(text, folded)), _named_matches(text, folded)

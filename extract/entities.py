@@ -1,12 +1,16 @@
 """Entities: the statistical model's people and organisations, trimmed and filtered, merged with the gazetteers."""
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from extract import text_of
+from extract.anaphora import resolve_generics
 from extract.bodies import canonical, find_bodies, is_not_body
+from extract.data import load_json
+from extract.knowledge import PROGRAMME, SPANS_KEY, known_spans
 from extract.regions import find_places, main_region, region_of
 from extract.types import Mention
 
@@ -52,7 +56,31 @@ def _trim_org(span: Span) -> str | None:
     return span.doc[tokens[0].i:tokens[-1].i + 1].text
 
 
+def _head(span: Span) -> str:
+    """The first word of a name after its determiners, lowercased: "le Plan de relance" → "plan"."""
+    words = [t.lower_ for t in span if t.lower_ not in LEADING_DROP and not t.is_punct]
+    return words[0] if words else ""
+
+
+def _programme(span: Span) -> Mention | None:
+    """A programme, call, fund, plan or law that the model tags as an organisation: "Plan d'investissement…"."""
+    if _head(span) not in _word_lists()["programme_heads"]:
+        return None
+    tokens = list(span)
+    while tokens and (tokens[0].lower_ in LEADING_DROP or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].lower_ in LEADING_DROP | {"et", "ou"} or tokens[-1].is_punct):
+        tokens = tokens[:-1]
+    if not tokens or not any(c.isupper() for t in tokens for c in t.text):
+        return None
+    name = span.doc[tokens[0].i:tokens[-1].i + 1]
+    return Mention(PROGRAMME, name.text, name.text, name.start_char, name.end_char)
+
+
 def _org(span: Span) -> Mention | None:
+    programme = _programme(span)
+    if programme:
+        return programme
     text = _trim_org(span)
     if not text or is_not_body(text) or region_of(text) or len(text) < 2 or text.islower():
         return None
@@ -64,8 +92,30 @@ def _org(span: Span) -> Mention | None:
     return Mention("ORG", text, canonical(text) or text, start, start + len(text))
 
 
+@lru_cache(maxsize=1)
+def _word_lists() -> dict[str, frozenset]:
+    data = load_json("entities.json")
+    return {"programme_heads": frozenset(data["programme_heads"]), "civilities": frozenset(data["civilities"])}
+
+
+# A one-word name joined by these is a place: "Vitry-sur-Seine", "Mont-de-Marsan", "Saint-Denis", "Aix-en-Provence".
+PLACE_NAME = re.compile(r"^(?:Saint|Sainte|Le|La|Les)-[A-ZÉ]|-(?:sur|sous|de|du|des|en|lès|lez|le|la|les|aux|et)-", re.I)
+
+
+def _is_place_name(words: list[Token]) -> bool:
+    return len(words) == 1 or bool(PLACE_NAME.search(words[0].text))
+
+
 def _person(span: Span) -> Mention | None:
+    tokens = list(span)
+    while tokens and tokens[0].text in _word_lists()["civilities"]:
+        tokens = tokens[1:]
+    if not tokens:
+        return None
+    span = span.doc[tokens[0].i:tokens[-1].i + 1]
     words = [t for t in span if not t.is_punct or t.text == "-"]
+    if _is_place_name(words):
+        return None
     if len(words) < 2 or any(t.like_num for t in words):
         return None
     if not (words[0].text[:1].isupper() and words[-1].text[:1].isupper()):
@@ -106,11 +156,14 @@ def lead_end(text: str) -> int:
 
 
 def find_entities(doc: Doc) -> tuple[list[Mention], str | None]:
-    """ORG, PER and LOC mentions of a parsed doc, in order, and the dispatch's main region."""
+    """ORG, PER, LOC and PROG mentions of a parsed doc, in order, and the dispatch's main region."""
     text = text_of(doc)
     places = find_places(text)
-    main = main_region(places + [b for b in find_bodies(text) if b.region], lead_end(text))
-    gazetteer = find_bodies(text, main)
+    known = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else known_spans(text)
+    main = main_region(places + [b for b in find_bodies(text, None, known) if b.region], lead_end(text))
+    gazetteer = find_bodies(text, main, known)
+    gazetteer += resolve_generics(text, gazetteer)
+    gazetteer += [Mention(PROGRAMME, s.text, s.kb_id_, s.start_char, s.end_char) for s in known if s.label_ == PROGRAMME]
     gazetteer += [p for p in places if not _overlaps(p, gazetteer)]
     model = [m for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]
     return sorted(gazetteer + model, key=lambda m: m.start), main

@@ -13,14 +13,14 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from extract import DEFAULT_MODEL, TEXT_KEY, amounts, dates, entities, facts  # noqa: F401  (registers the components)
+from extract import DEFAULT_MODEL, TEXT_KEY, amounts, dates, entities, facts, knowledge  # noqa: F401  (registers the components)
 from extract.types import Fact, Mention
 
-__all__ = ["DEFAULT_MODEL", "MODEL_COMPONENTS", "shipped_components", "load", "Extraction", "extract_docs"]
+__all__ = ["DEFAULT_MODEL", "MODEL_COMPONENTS", "shipped_components", "tune_tokenizer", "load", "Extraction", "extract_docs"]
 
 # Model components the stages use: the parser (sentences, attribution), the tagger's parts of speech, the NER.
 MODEL_COMPONENTS = ("tok2vec", "morphologizer", "parser", "ner")
-STAGES = (entities.ENTITIES_COMPONENT, amounts.AMOUNTS_COMPONENT, dates.DATES_COMPONENT, facts.FACTS_COMPONENT)
+STAGES = (knowledge.KNOWLEDGE_COMPONENT, entities.ENTITIES_COMPONENT, amounts.AMOUNTS_COMPONENT, dates.DATES_COMPONENT, facts.FACTS_COMPONENT)
 SENTENCES_COMPONENT = "depeches_lines_v1"
 BATCH_SIZE = 32
 
@@ -36,6 +36,8 @@ class Extraction:
 
 # A full stop after a currency sign ends the sentence: "48 M€." is "48", "M€", "." (the model keeps "M€." whole).
 CURRENCY_FULL_STOP = r"|(?<=[€$£¥])\.$"
+# ... and so does a full stop after an acronym: "U2P." is "U2P", "." (the model keeps it whole as an abbreviation).
+ACRONYM_FULL_STOP = r"|(?<=[A-Z0-9][A-Z0-9])\.$"
 # Within a line, a sentence starts only after these: never inside "Opco Commerce : 1 180 M€" or "Centre-Val de Loire".
 SENTENCE_END = {".", "!", "?", "…", "»", '"', "...", ".»", '."'}
 
@@ -66,11 +68,17 @@ def shipped_components(model: str) -> list[str]:
     return []  # spaCy's own error names what is missing
 
 
+def tune_tokenizer(nlp: Language) -> None:
+    """Split a full stop off a currency sign or an acronym (see CURRENCY_FULL_STOP, ACRONYM_FULL_STOP)."""
+    pattern = nlp.tokenizer.suffix_search.__self__.pattern
+    nlp.tokenizer.suffix_search = re.compile(pattern + CURRENCY_FULL_STOP + ACRONYM_FULL_STOP).search
+
+
 @lru_cache(maxsize=2)
 def load(model: str = DEFAULT_MODEL) -> Language:
     """The French model with only the components the stages need, and the depeches stages after it."""
     nlp = spacy.load(model, exclude=[name for name in shipped_components(model) if name not in MODEL_COMPONENTS])
-    nlp.tokenizer.suffix_search = re.compile(nlp.tokenizer.suffix_search.__self__.pattern + CURRENCY_FULL_STOP).search
+    tune_tokenizer(nlp)
     nlp.add_pipe(SENTENCES_COMPONENT, before="parser")
     for stage in STAGES:
         nlp.add_pipe(stage)

@@ -18,7 +18,6 @@ OFFICIAL_REGIONS = [
     "Provence-Alpes-Côte d'Azur", "Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte",
 ]
 DEPARTEMENT_COUNT = 101  # 96 in metropolitan France (2A and 2B for Corsica) and 5 overseas
-SCOPES = {"national", "regional", "europe"}
 DATA_FILES = sorted(p.name for p in DATA.iterdir() if p.is_file() and p.suffix != ".py")
 
 
@@ -87,23 +86,52 @@ def test_every_region_has_a_departement():
     assert {row["region"] for row in departements()} == set(OFFICIAL_REGIONS)
 
 
-def test_bodies_have_unique_canonical_names():
-    names = [body["name"] for body in load("bodies.json")["bodies"]]
+KB_KINDS = {"region", "departement", "university", "school", "comue", "operator", "agency", "ministry", "state",
+            "parliament", "court", "social_partner", "european", "network", "company", "association", "other"}
+
+
+def kb_rows() -> list[dict]:
+    kb = load("kb.json")
+    return kb["bodies"] + kb["programmes"]
+
+
+def test_kb_names_are_unique():
+    names = [row["name"] for row in kb_rows()]
     assert [name for name, n in Counter(names).items() if n > 1] == []
 
 
-def test_no_alias_names_two_bodies():
+def test_no_kb_name_belongs_to_two_entries():
     owners = {}
-    for body in load("bodies.json")["bodies"]:
-        for alias in body["aliases"]:
-            owners.setdefault(alias, set()).add(body["name"])
-    assert {alias: names for alias, names in owners.items() if len(names) > 1} == {}
+    for row in kb_rows():
+        for name in {row["name"], *row.get("aliases", ()), *row.get("former", ()), *row.get("acronyms", ())}:
+            owners.setdefault(name, set()).add(row["name"])
+    assert {name: rows for name, rows in owners.items() if len(rows) > 1} == {}
 
 
-def test_bodies_are_well_formed():
-    for body in load("bodies.json")["bodies"]:
-        assert body["name"] in body["aliases"], body["name"]
-        assert body["scope"] in SCOPES, body["name"]
+def test_kb_bodies_are_well_formed():
+    for body in load("kb.json")["bodies"]:
+        assert body["kind"] in KB_KINDS, body["name"]
+        assert body["region"] is None or body["region"] in OFFICIAL_REGIONS, body["name"]
+        assert all(len(name) >= 2 for name in [*body.get("aliases", ()), *body.get("acronyms", ())]), body["name"]
+        assert set(body.get("former", ())) <= set(body.get("aliases", ())), body["name"]
+
+
+def test_kb_holds_every_region_and_departement_as_a_body():
+    bodies = load("kb.json")["bodies"]
+    assert sorted(b["name"] for b in bodies if b["kind"] == "region") == sorted(f"Région {r}" for r in OFFICIAL_REGIONS)
+    names = {b["name"] for b in bodies if b["kind"] == "departement"}
+    for row in departements():
+        assert any(name.endswith(row["name"]) for name in names), row["name"]
+
+
+def test_kb_holds_the_universities():
+    assert sum(1 for b in load("kb.json")["bodies"] if b["kind"] == "university") >= 70
+
+
+def test_entity_word_lists_are_lower_case_and_kinds_known():
+    data = load("entities.json")
+    assert all(word == word.lower() for word in data["programme_heads"])
+    assert all(set(kinds) <= KB_KINDS for kinds in data["generic_bodies"].values())
 
 
 def test_organisation_patterns_compile():

@@ -137,7 +137,7 @@ BODY_FORMS = [
     case("France compétences", ["France compétences"]),
     case("Pôle emploi", ["Pôle emploi"]),
     case("France Travail", ["France Travail"]),
-    case("le Fonds social européen", ["FSE"]),
+    case("le Fonds social européen", []),  # a fund: a programme, not a body
     case("la Direccte", ["Direccte"]),
     case("la Dreets Occitanie", ["Dreets"]),
     case("le ministère du Travail", ["ministère du Travail"]),
@@ -173,7 +173,7 @@ REGION_INSTITUTIONS = [
 TRIMMING = [
     case("publié par la Caisse des dépôts pour encourager les innovations", ["Caisse des dépôts"]),
     case("l'État pour les jeunes", ["État"]),
-    case("avec la Direccte sur des dossiers FSE", ["Direccte", "FSE"]),
+    case("avec la Direccte sur des dossiers FSE", ["Direccte"]),
 ]
 
 

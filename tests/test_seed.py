@@ -38,8 +38,8 @@ WORKED_EXAMPLE = [
 AMOUNTS = [row.amount for row in WORKED_EXAMPLE]
 ROW_IDS = [f"{i}-{row.amount // 100_000 / 10:g}M-{row.region}" for i, row in enumerate(WORKED_EXAMPLE)]
 PEOPLE = {"David Margueritte", "Jean-Paul Choulant"}
-ORGS = {"Région Normandie", "LR", "Caisse des dépôts", "État", "Transitions Pro Normandie", "Direccte", "FSE",
-        "CFDT"}
+# FSE is a fund: a programme, tagged PROG, never an organisation (real-dispatches.md, "What is not an organisation").
+ORGS = {"Région Normandie", "LR", "Caisse des dépôts", "État", "Transitions Pro Normandie", "Direccte", "CFDT"}
 # Pieces of the seed's boilerplate lines: none may reach the stored text, an entity or a fact.
 BOILERPLATE = ["cookies", "Politique de protection des données", "Que diriez-vous", "Nous vous invitons",
                "demande de test", "lire sur AEF info"]

@@ -1,0 +1,127 @@
+"""Knowledge base of the field: bodies and programmes under every name they go by, matched whole by spaCy.
+
+Each entry of `data/kb.json` has a canonical name, a kind (region, département, university, operator, ministry,
+programme…), the region it belongs to, and its aliases, acronyms and former names. A `PhraseMatcher` finds them in a
+doc: acronyms and one-word names as written, longer names whatever their case. A matched span carries its label
+(`ORG` for a body, `PROG` for a programme, call, fund, plan or law) and the canonical name as its `kb_id_`.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+from extract.data import load_json
+
+__all__ = ["Entry", "entries", "entry", "KnowledgeMatcher", "known_spans", "KNOWLEDGE_COMPONENT", "SPANS_KEY", "BODY",
+           "PROGRAMME"]
+
+KNOWLEDGE_COMPONENT = "depeches_knowledge_v1"
+SPANS_KEY = "knowledge"
+BODY, PROGRAMME = "ORG", "PROG"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A body or programme of the knowledge base."""
+
+    name: str
+    kind: str
+    region: str | None
+    label: str
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return load_json("kb.json")
+
+
+@lru_cache(maxsize=1)
+def entries() -> dict[str, Entry]:
+    """Every entry of the knowledge base by canonical name."""
+    out = {}
+    for section, label in (("bodies", BODY), ("programmes", PROGRAMME)):
+        for row in _data()[section]:
+            out[row["name"]] = Entry(row["name"], row.get("kind", "programme"), row.get("region"), label)
+    return out
+
+
+def entry(name: str | None) -> Entry | None:
+    """The entry of a canonical name, or None."""
+    return entries().get(name) if name else None
+
+
+def _forms(row: dict) -> tuple[list[str], list[str]]:
+    """A row's names matched as written (acronyms, one-word names) and those matched whatever their case."""
+    names = {row["name"], *row.get("aliases", ()), *row.get("former", ())}
+    exact = set(row.get("acronyms", ())) | {n for n in names if " " not in n}
+    # "l'ex-Direccte": a former body under its own name, which the tokenizer keeps in one piece with its prefix.
+    return sorted(exact | {f"ex-{n}" for n in exact}), sorted(names - exact)
+
+
+class KnowledgeMatcher:
+    """Finds the knowledge base's names in docs made with `vocab`'s tokenizer rules."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for section in ("bodies", "programmes"):
+            for row in _data()[section]:
+                exact, folded = _forms(row)
+                self.exact.add(row["name"], list(nlp.tokenizer.pipe(exact)))
+                self.folded.add(row["name"], list(nlp.tokenizer.pipe(folded)))
+
+    def __call__(self, doc: Doc) -> list[Span]:
+        """The longest names found, without overlaps, each labelled ORG or PROG with its canonical name as kb_id."""
+        vocab: Vocab = doc.vocab
+        spans = []
+        for matcher in (self.exact, self.folded):
+            for match_id, start, end in matcher(doc):
+                if _stands_alone(doc, start, end):
+                    name = vocab.strings[match_id]
+                    spans.append(Span(doc, start, end, label=entries()[name].label, kb_id=name))
+        return sorted(filter_spans(spans), key=lambda span: span.start)
+
+
+def _stands_alone(doc: Doc, start: int, end: int) -> bool:
+    """A name is not part of a longer word: "FSU" in "Snesup-FSU" is not the FSU; "l'ex-Direccte" is the Direccte."""
+    before = doc[start - 1] if start and not doc[start - 1].whitespace_ else None
+    after = doc[end] if end < len(doc) and not doc[end - 1].whitespace_ else None
+    if before is not None and before.text == "-" and start >= 2 and doc[start - 2].lower_ != "ex":
+        return False
+    return after is None or after.text != "-"
+
+
+@Language.factory(KNOWLEDGE_COMPONENT)
+def make_knowledge_matcher(nlp: Language, name: str):
+    matcher = KnowledgeMatcher(nlp)
+
+    def knowledge_component(doc: Doc) -> Doc:
+        doc.spans[SPANS_KEY] = matcher(doc)
+        return doc
+
+    return knowledge_component
+
+
+@lru_cache(maxsize=1)
+def _blank() -> tuple[Language, KnowledgeMatcher]:
+    from extract.nlp import tune_tokenizer  # the pipeline's module imports this one
+
+    nlp = spacy.blank("fr")
+    tune_tokenizer(nlp)
+    return nlp, KnowledgeMatcher(nlp)
+
+
+def known_spans(text: str) -> list[Span]:
+    """The knowledge base's names in a text, tokenised by French rules without a model (for use outside a pipeline).
+
+    >>> [(s.text, s.label_, s.kb_id_) for s in known_spans("La CDC et le PIA financent l'université Rennes-II.")]
+    [('CDC', 'ORG', 'Caisse des dépôts'), ('PIA', 'PROG', 'PIA'), ('université Rennes-II', 'ORG', 'Université Rennes 2')]
+    """
+    nlp, matcher = _blank()
+    return matcher(nlp.make_doc(text))
