@@ -1,36 +1,70 @@
 """Dates: French date expressions found by rules, each normalised to ISO at its own precision."""
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
+from dateparser.languages import default_loader
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract import text_of
+from extract.data import load_json
 from extract.patterns import Anchored, literal_alternation
 from extract.types import DateMention
 
-__all__ = ["find_dates", "parse_published", "DATES_COMPONENT"]
+__all__ = ["find_dates", "parse_published", "Published", "DATES_COMPONENT"]
 
 DATES_COMPONENT = "depeches_dates_v1"
 
-MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-          "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12}
+# Precisions of an ISO date, as the length of its text: 2024, 2024-03, 2024-03-15.
+YEAR_PRECISION, MONTH_PRECISION, DAY_PRECISION = 4, 7, 10
+# The day 1 of a month written out: "1er", "1ᵉʳ", "premier".
+FIRST_DAY = ("1er", "1ᵉʳ", "premier")
+MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def _french_months() -> tuple[dict[str, int], dict[str, int]]:
+    """Month names (the longest form dateparser's French locale gives) and abbreviations, with and without accents."""
+    locale = default_loader.get_locale("fr").info
+    full, short = {}, {}
+    for number, key in enumerate(MONTH_KEYS, 1):
+        longest = max(locale[key], key=len)
+        for form in locale[key]:
+            for variant in (form, _unaccented(form)):
+                (full if form == longest else short)[variant] = number
+    return full, short
+
+
+FULL_MONTHS, SHORT_MONTHS = _french_months()
+MONTHS = {**SHORT_MONTHS, **FULL_MONTHS}
 WEEKDAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
-_MONTH = "|".join(MONTHS)
 YEAR = r"(?:19[5-9]\d|20\d{2})"
-# Words that tie a bare year to what it dates: "en 2021", "pour 2022", "le budget 2023".
-YEAR_CUES = (r"en|pour|au titre de|depuis|dès|d'ici(?: à)?|à partir de|avant|après|jusqu'en|début|fin|mi-|courant|"
-             r"budgets?(?: primitif| initial| rectificatif| formation)?|conventions?(?: annuelle| financière)?|avenants?|"
-             r"comptes(?: administratifs)?|BP|PLF|PLFSS|loi de finances(?: pour)?|exercices?(?: budgétaires?)?|"
-             r"années?|campagne|rentrée|dépense|"
-             r"sur la période|période|à l'horizon|horizon|entre|de|au|à")
-RELATIVE_YEARS = {"l'an dernier": -1, "l'année dernière": -1, "l'an passé": -1, "l'année passée": -1,
-                  "l'an prochain": 1, "l'année prochaine": 1, "cette année": 0, "l'année en cours": 0}
-RELATIVE_DAYS = {"aujourd'hui": 0, "hier": -1, "avant-hier": -2}
-# Dates named by reference to the one before: the same day, or a year before or after it.
-ANAPHORIC_SHIFTS = {"le même jour": None, "un an plus tôt": -1, "l'année précédente": -1, "un an auparavant": -1,
-                    "un an plus tard": 1, "l'année suivante": 1}
+# A month: its name, or an abbreviation with its full stop ("fév.") or right before a year ("15 fév 2024"); an
+# abbreviation alone ("sept", "oct") is too often another word.
+_MONTH = (rf"(?:{literal_alternation(FULL_MONTHS)})(?!\w)|"
+          rf"(?:{literal_alternation(SHORT_MONTHS)})(?:\.|(?=\s+{YEAR}(?!\d)))")
+_DATA = load_json("dates.json")
+BUDGET_DOCUMENTS = "|".join(_DATA["budget_documents"])
+# Words that tie a bare year to what it dates: "en 2021", "pour 2022", "le budget 2023", "BP 2025".
+YEAR_CUES = (rf"{BUDGET_DOCUMENTS}|en|pour|au titre de|depuis|dès|d'ici(?: à)?|à partir de|avant|après|jusqu'en|"
+             r"début|fin|mi-|courant|conventions?(?: annuelle| financière)?|avenants?|comptes|années?|campagne|"
+             r"rentrée|dépense|sur la période|période|à l'horizon|horizon|(?P<entre>entre)|(?P<de>de)|au|à")
+RELATIVE_YEARS = _DATA["relative_years"]
+RELATIVE_MONTHS = _DATA["relative_months"]
+RELATIVE_DAYS = _DATA["relative_days"]
+# Dates named by reference to the one before: the same day, or a year before or after it...
+ANAPHORIC_SHIFTS = _DATA["anaphoric_years"]
+# ... or a day before or after it ("la veille", "le lendemain"), else the publication day.
+ANAPHORIC_DAYS = _DATA["anaphoric_days"]
+YEAR_PARTS, YEAR_PART_SHIFTS = _DATA["year_parts"]["parts"], _DATA["year_parts"]["shifts"]
 # A number followed by a currency is an amount, not a year: "une prime de 2000 euros".
 NOT_A_YEAR_AFTER = r"\s?(?:[kKM]\s?)?(?:€|euros?\b|EUR\b)"
 # A day and month without a year lie at most this many months after publication, else they are last year's.
@@ -38,71 +72,156 @@ MAX_MONTHS_AHEAD = 6
 
 # Each pattern with the part its every match contains, in lower case, and how far before that part a match may
 # start: the pattern is tried only there (extract.patterns.Anchored). The first pattern to claim a span keeps it.
-_MONTH_CORE = literal_alternation(MONTHS)
+# A month name, or an abbreviation before a full stop or a number: as quick to search as the names alone.
+_MONTH_CORE = "(?:" + literal_alternation(MONTHS) + r")(?:(?!\w)|\.|\s+\d)"
 _WEEKDAY_CORE = literal_alternation(WEEKDAYS.split("|"))
+_DAY = r"1er|1ᵉʳ|premier|[0-3]?\d"
 PATTERNS = [
-    ("day", Anchored(re.compile(rf"\b(?:(?:{WEEKDAYS})\s+)?(?:le\s+)?(?P<day>1er|[0-3]?\d)\s+(?P<month>{_MONTH})"
-                                rf"(?:\s+(?P<year>{YEAR}))?\b", re.I), _MONTH_CORE, 40)),
-    ("numeric", Anchored(re.compile(rf"(?<![\d/])(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>{YEAR}|\d{{2}})(?![\d/])"),
-                         "/", 2)),
+    ("iso", Anchored(re.compile(rf"(?<![\d/.-])(?P<year>{YEAR})(?P<sep>[-/.])(?P<month>[01]\d)(?P=sep)(?P<day>[0-3]\d)"
+                                rf"(?![\d/-]|\.\d)"), r"\d{4}[-/.]\d\d[-/.]\d\d", 0)),
+    ("day", Anchored(re.compile(rf"\b(?:(?:{WEEKDAYS})\s+)?(?:le\s+)?(?P<day>{_DAY})\s+(?P<month>{_MONTH})"
+                                rf"(?:\s+(?P<year>{YEAR})(?!\d))?", re.I), _MONTH_CORE, 40)),
+    ("numeric", Anchored(re.compile(rf"(?<![\d/.,-])(?P<day>[0-3]?\d)(?P<sep>[/.-])(?P<month>[01]?\d)(?P=sep)"
+                                    rf"(?P<year>{YEAR}|(?<=/)\d{{2}})(?![\d/-]|\.\d|,\d)"),
+                         r"\d[/.-][01]?\d[/.-]\d\d", 1)),
+    # "15/03": two digits each way, a real day and month; "1/3" is a share, "15/20" a mark.
+    ("daymonth", Anchored(re.compile(r"(?<![\d/.,°])(?<!n° )(?P<day>[0-3]\d)/(?P<month>[01]\d)(?![\d/]|,\d|\s?%)"),
+                          r"\d\d/\d\d", 0)),
     ("month", Anchored(re.compile(rf"\b(?:(?P<cue>début|fin|mi-|courant|en|d'ici|depuis)\s*)?(?P<month>{_MONTH})"
-                                  rf"(?:\s+(?P<year>{YEAR})|\s+(?P<rel>dernier|prochain)\b)?\b", re.I), _MONTH_CORE, 40)),
+                                  rf"(?:\s+(?P<year>{YEAR})(?!\d)|\s+(?P<rel>dernier|prochain)\b)?", re.I),
+                       _MONTH_CORE, 40)),
+    # "le 15": a day of the publication month, when nothing after it makes it a number of something else.
+    ("dayonly", Anchored(re.compile(r"\ble\s+(?P<day>1er|1ᵉʳ|[1-9]|[12]\d|3[01])(?:\s+du mois)?"
+                                    r"(?:\s+(?P<which>prochain|dernier)\b|(?=\s*[,.;)]|\s*$))", re.I),
+                         r"le\s+(?:1|[2-9]|[12]\d|3[01])", 0)),
+    ("yearpart", Anchored(re.compile(rf"\b(?:(?P<cue>d'ici(?: à)?(?: la)?|avant la|jusqu'à la|à la|en)\s+)?"
+                                     rf"(?P<part>{'|'.join(YEAR_PARTS)})\s+(?:d'année|de l'année)"
+                                     rf"(?:\s+(?P<year>{YEAR})(?!\d)|\s+(?P<shift>{'|'.join(YEAR_PART_SHIFTS)})\b)?",
+                                     re.I), r"d'année|de l'année", 25)),
+    # A period: "2019-2022", "2023-24", "de 2021 à 2027", "entre 2021 et 2027".
     ("years", Anchored(re.compile(rf"\b(?:(?P<cue>{YEAR_CUES})(?:\s+|(?<=-)))?(?P<year>{YEAR})"
-                                  rf"(?:\s*[-/]\s*(?P<year2>{YEAR}))?(?!\d|,\d|{NOT_A_YEAR_AFTER})", re.I),
-                       r"(?:19|20)\d\d", 40)),
+                                  rf"(?:\s*[-/–]\s*(?P<year2>{YEAR}|\d\d(?![\d/-]))|"
+                                  rf"(?(de)\s+à|(?(entre)\s+et|(?!)))\s+(?P<until>{YEAR}))?(?!\d|,\d|{NOT_A_YEAR_AFTER})",
+                                  re.I), r"(?:19|20)\d\d", 40)),
     ("thatyear", Anchored(re.compile(r"\b(?:cette année-là|la même année)\b", re.I), "cette année-là|la même année", 0)),
     ("relyear", Anchored(re.compile("(?:" + "|".join(re.escape(k) for k in RELATIVE_YEARS) + ")(?!-là)", re.I),
                          literal_alternation(RELATIVE_YEARS), 0)),
+    ("relmonth", Anchored(re.compile("(?:" + "|".join(re.escape(k) for k in RELATIVE_MONTHS) + r")(?!\w)", re.I),
+                          literal_alternation(RELATIVE_MONTHS), 0)),
     ("relday", Anchored(re.compile(r"\b(?:avant-hier|hier|aujourd'hui)\b", re.I), "avant-hier|hier|aujourd'hui", 0)),
     ("weekday", Anchored(re.compile(rf"\b(?:ce\s+)?(?P<weekday>{WEEKDAYS})(?:\s+(?P<which>dernier|prochain))?\b", re.I),
                          _WEEKDAY_CORE, 8)),
 ]
 ANAPHORIC = Anchored(re.compile(r"\b(?:" + "|".join(re.escape(k) for k in ANAPHORIC_SHIFTS) + r")\b", re.I),
                      literal_alternation(ANAPHORIC_SHIFTS), 0)
+# "la veille", "le lendemain", but not "à la veille des élections" nor "le lendemain de son élection".
+ANAPHORIC_DAY = Anchored(re.compile(r"(?:" + "|".join(re.escape(k) for k in ANAPHORIC_DAYS) +
+                                    r")(?!\w)(?!\s+(?:de\b|du\b|des\b|d'))", re.I),
+                         literal_alternation(ANAPHORIC_DAYS), 0)
+_BUDGET_CUE = re.compile(rf"(?:{BUDGET_DOCUMENTS})", re.I)
+_ISO_PREFIX = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?(?=$|[T ])")
 
 
-def parse_published(value: str | None) -> date | None:
-    """The publication date of an article from an ISO string, or None."""
-    if not value:
+@dataclass(frozen=True)
+class Published:
+    """A publication date at its precision: `first` is that day, or the first day of the month or year it names."""
+
+    first: date
+    precision: int = DAY_PRECISION
+
+    @property
+    def day(self) -> date | None:
+        """The publication day, when known."""
+        return self.first if self.precision == DAY_PRECISION else None
+
+    @property
+    def month(self) -> date | None:
+        """The first day of the publication month, when known."""
+        return self.first if self.precision >= MONTH_PRECISION else None
+
+    def iso(self) -> str:
+        return self.first.isoformat()[:self.precision]
+
+
+def parse_published(value: "str | date | Published | None") -> Published | None:
+    """A publication date from an ISO day, month or year ("2020-12-15", "2023-07", "2023"), or None.
+
+    >>> parse_published("2023-07").iso(), parse_published("2020-12-15T08:30:00+01:00").day
+    ('2023-07', datetime.date(2020, 12, 15))
+    """
+    if isinstance(value, Published) or value is None:
+        return value
+    if isinstance(value, datetime):
+        return Published(value.date())
+    if isinstance(value, date):
+        return Published(value)
+    match = _ISO_PREFIX.match(value.strip())
+    if not match:
         return None
+    year, month, day = match.groups()
     try:
-        return datetime.fromisoformat(value[:10]).date()
+        return Published(date(int(year), int(month or 1), int(day or 1)), len(match.group(0)))
     except ValueError:
         return None
 
 
-def _written(day: str, month: int, year: str) -> str | None:
+def _day_number(day: str) -> int:
+    return 1 if day.lower() in FIRST_DAY else int(day)
+
+
+def _written(day: str, month: int, year) -> str | None:
     """The ISO form of a day written out in full, or None when no such day exists ("31 février", "45 mars")."""
-    number = 1 if day.lower() == "1er" else int(day)
     try:
-        return date(int(year), month, number).isoformat()
+        return date(int(year), month, _day_number(day)).isoformat()
     except ValueError:
         return None
 
 
-def _day(match: re.Match, base: date | None) -> str | None:
-    year, month = match.group("year"), MONTHS[match.group("month").lower()]
-    if not year and base is None:
+def _month_number(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def _shifted(first: date, months: int) -> tuple[int, int]:
+    """The year and month `months` after the month of `first`."""
+    index = first.year * 12 + first.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _iso(match: re.Match, base: Published | None) -> str | None:
+    return _written(match.group("day"), int(match.group("month")), match.group("year"))
+
+
+def _day(match: re.Match, base: Published | None) -> str | None:
+    year, month = match.group("year"), _month_number(match.group("month"))
+    if not year and (base is None or base.month is None):
         return None
-    return _written(match.group("day"), month, year or str(_year_of(month, base)))
+    return _written(match.group("day"), month, year or str(_year_of(month, base.month)))
 
 
-def _numeric(match: re.Match, base: date | None) -> str | None:
+def _numeric(match: re.Match, base: Published | None) -> str | None:
     year = match.group("year")
     if len(year) == 2:  # "05/09/18": the two-digit years of strptime's %y, 69-99 in the 1900s, the rest after 2000
         year = str(datetime.strptime(year, "%y").year)
     return _written(match.group("day"), int(match.group("month")), year)
 
 
-def _month(match: re.Match, base: date | None) -> str | None:
-    year, rel, month = match.group("year"), (match.group("rel") or "").lower(), MONTHS[match.group("month").lower()]
-    if not year and (base is None or not (match.group("cue") or rel)):
+def _daymonth(match: re.Match, base: Published | None) -> str | None:
+    month = int(match.group("month"))
+    if base is None or base.month is None or not 1 <= month <= 12:
+        return None
+    return _written(match.group("day"), month, _year_of(month, base.month))
+
+
+def _month(match: re.Match, base: Published | None) -> str | None:
+    year, rel, month = match.group("year"), (match.group("rel") or "").lower(), _month_number(match.group("month"))
+    known = base.month if base else None
+    if not year and (known is None or not (match.group("cue") or rel)):
         return None
     if not year and rel == "dernier":
-        year = base.year if month < base.month else base.year - 1
+        year = known.year if month < known.month else known.year - 1
     elif not year and rel == "prochain":
-        year = base.year if month > base.month else base.year + 1
-    return f"{int(year or _year_of(month, base)):04d}-{month:02d}"
+        year = known.year if month > known.month else known.year + 1
+    return f"{int(year or _year_of(month, known)):04d}-{month:02d}"
 
 
 def _year_of(month: int, base: date) -> int:
@@ -110,42 +229,94 @@ def _year_of(month: int, base: date) -> int:
     return base.year - 1 if month - base.month > MAX_MONTHS_AHEAD else base.year
 
 
-def _years(match: re.Match, base: date | None) -> str | None:
-    if not match.group("cue") and not match.group("year2"):
+def _dayonly(match: re.Match, base: Published | None) -> str | None:
+    """"le 15" is in the publication month; "le 15 prochain" the next 15th, "le 15 dernier" the last one."""
+    if base is None or base.month is None:
+        return None
+    day, which = _day_number(match.group("day")), (match.group("which") or "").lower()
+    if which and base.day is None:
+        return None
+    months = 0
+    if which == "prochain":
+        months = 0 if day > base.day.day else 1
+    elif which == "dernier":
+        months = 0 if day < base.day.day else -1
+    year, month = _shifted(base.first, months)
+    return _written(str(day), month, year)
+
+
+def _yearpart(match: re.Match, base: Published | None) -> str | None:
+    """"fin d'année", "en début d'année prochaine": the publication year (shifted), unless a year is written."""
+    if match.group("year"):
+        return match.group("year")
+    if base is None:
+        return None
+    return str(base.first.year + YEAR_PART_SHIFTS.get((match.group("shift") or "en cours").lower(), 0))
+
+
+def _years(match: re.Match, base: Published | None) -> str | None:
+    if not match.group("cue") and not _is_period(match):
         return None
     return match.group("year")
 
 
-def _relyear(match: re.Match, base: date | None) -> str | None:
+def _is_period(match: re.Match) -> bool:
+    """"2019-2022", "2023-24": a second year after the first, written in full or by its last two digits."""
+    second, first = match.group("year2") or match.group("until"), int(match.group("year"))
+    if not second:
+        return False
+    return int(second) > first if len(second) == 4 else int(second) == (first + 1) % 100
+
+
+def _relyear(match: re.Match, base: Published | None) -> str | None:
     if base is None:
         return None
-    return str(base.year + RELATIVE_YEARS[match.group(0).lower()])
+    return str(base.first.year + RELATIVE_YEARS[match.group(0).lower()])
 
 
-def _thatyear(match: re.Match, base: date | None) -> str | None:
+def _relmonth(match: re.Match, base: Published | None) -> str | None:
+    if base is None or base.month is None:
+        return None
+    year, month = _shifted(base.month, RELATIVE_MONTHS[match.group(0).lower()])
+    return f"{year:04d}-{month:02d}"
+
+
+def _thatyear(match: re.Match, base: Published | None) -> str | None:
     """"Cette année-là", "la même année": the last year named before."""
     years = [y for y in re.finditer(rf"(?<!\d){YEAR}(?!\d|{NOT_A_YEAR_AFTER})", match.string[:match.start()])]
     return years[-1].group() if years else None
 
 
-def _relday(match: re.Match, base: date | None) -> str | None:
-    if base is None:
+def _relday(match: re.Match, base: Published | None) -> str | None:
+    if base is None or base.day is None:
         return None
-    return (base + timedelta(days=RELATIVE_DAYS[match.group(0).lower()])).isoformat()
+    return (base.day + timedelta(days=RELATIVE_DAYS[match.group(0).lower()])).isoformat()
 
 
-def _weekday(match: re.Match, base: date | None) -> str | None:
-    if base is None:
+def _weekday(match: re.Match, base: Published | None) -> str | None:
+    if base is None or base.day is None:
         return None
+    today = base.day
     target = WEEKDAYS.split("|").index(match.group("weekday").lower())
-    delta = (base.weekday() - target) % 7
+    delta = (today.weekday() - target) % 7
     if (match.group("which") or "").lower() == "prochain":
-        return (base + timedelta(days=(target - base.weekday()) % 7 or 7)).isoformat()
-    return (base - timedelta(days=delta)).isoformat()
+        return (today + timedelta(days=(target - today.weekday()) % 7 or 7)).isoformat()
+    return (today - timedelta(days=delta)).isoformat()
 
 
-RESOLVERS = {"day": _day, "numeric": _numeric, "month": _month, "years": _years, "thatyear": _thatyear,
-             "relyear": _relyear, "relday": _relday, "weekday": _weekday}
+RESOLVERS = {"iso": _iso, "day": _day, "numeric": _numeric, "daymonth": _daymonth, "month": _month,
+             "dayonly": _dayonly, "yearpart": _yearpart, "years": _years,
+             "thatyear": _thatyear, "relyear": _relyear, "relmonth": _relmonth, "relday": _relday,
+             "weekday": _weekday}
+
+
+def _kind(pattern: str, match: re.Match) -> str | None:
+    """"period" for a span of years ("2007-2013", "de 2021 à 2027"), "budget" for a budget's year ("BP 2025")."""
+    if pattern == "years" and _is_period(match):
+        return "period"
+    if pattern == "years" and match.group("cue") and _BUDGET_CUE.fullmatch(match.group("cue")):
+        return "budget"
+    return None
 
 
 def _cue(match: re.Match) -> str | None:
@@ -153,27 +324,33 @@ def _cue(match: re.Match) -> str | None:
     return cue.lower() if cue else None
 
 
-def find_dates(text: str, published: date | None = None) -> list[DateMention]:
-    """Date expressions of a text with their ISO value, in order; relative ones need the publication date.
+def find_dates(text: str, published: "date | str | Published | None" = None) -> list[DateMention]:
+    """Date expressions of a text with their ISO value, in order; relative ones need the publication date, and get
+    from it only the precision it has (a publication month dates "le mois dernier", never "hier").
 
     >>> [d.value for d in find_dates("Voté le 14 décembre 2020, fin mai 2023, pour 2022 et mardi.", date(2021, 3, 5))]
     ['2020-12-14', '2023-05', '2022', '2021-03-02']
+    >>> [(d.value, d.kind) for d in find_dates("Le mois dernier, le CPER 2021-2027 et le BP 2024.", "2023-07")]
+    [('2023-06', None), ('2021', 'period'), ('2024', 'budget')]
     """
+    base = parse_published(published)
     found: list[DateMention] = []
     folded = text.casefold()
     for kind, pattern in PATTERNS:
         for match in pattern.finditer(text, folded):
             if any(d.start < match.end() and match.start() < d.end for d in found):
                 continue
-            value = RESOLVERS[kind](match, published)
+            value = RESOLVERS[kind](match, base)
             if value is not None:
-                found.append(DateMention(match.start(), match.end(), match.group(0), value, _cue(match)))
-    return _with_anaphoric(text, folded, sorted(found, key=lambda d: d.start))
+                found.append(DateMention(match.start(), match.end(), match.group(0), value, _cue(match),
+                                         _kind(kind, match)))
+    found = _with_anaphoric(text, folded, sorted(found, key=lambda d: d.start))
+    return _with_anaphoric_days(text, folded, found, base)
 
 
 def _written_day(mention: DateMention) -> bool:
     """A day written out ("le 9 février 2022", "09/02/2022"), not "aujourd'hui" or "mardi"."""
-    return len(mention.value) == 10 and any(c.isdigit() for c in mention.text)
+    return len(mention.value) == DAY_PRECISION and any(c.isdigit() for c in mention.text)
 
 
 def _with_anaphoric(text: str, folded: str, found: list[DateMention]) -> list[DateMention]:
@@ -184,6 +361,19 @@ def _with_anaphoric(text: str, folded: str, found: list[DateMention]) -> list[Da
         before = [d for d in found if d.end <= match.start() and (shift is not None or _written_day(d))]
         if before:
             value = before[-1].value if shift is None else str(int(before[-1].value[:4]) + shift)
+            added.append(DateMention(match.start(), match.end(), match.group(0), value))
+    return sorted(found + added, key=lambda d: d.start)
+
+
+def _with_anaphoric_days(text: str, folded: str, found: list[DateMention], base: Published | None) -> list[DateMention]:
+    """Add "la veille", "le lendemain"…: a day before or after the day named last before them, else the
+    publication day; nothing when neither is known to the day."""
+    added = []
+    for match in ANAPHORIC_DAY.finditer(text, folded):
+        days = [d for d in found if d.end <= match.start() and len(d.value) == DAY_PRECISION]
+        reference = date.fromisoformat(days[-1].value) if days else (base.day if base else None)
+        if reference is not None:
+            value = (reference + timedelta(days=ANAPHORIC_DAYS[match.group(0).lower()])).isoformat()
             added.append(DateMention(match.start(), match.end(), match.group(0), value))
     return sorted(found + added, key=lambda d: d.start)
 

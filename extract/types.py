@@ -21,13 +21,15 @@ class Amount:
 
 @dataclass(frozen=True)
 class DateMention:
-    """A date expression and its normalised value at its own precision (YYYY, YYYY-MM, YYYY-MM-DD)."""
+    """A date expression and its normalised value at its own precision (YYYY, YYYY-MM, YYYY-MM-DD); `kind` tells a
+    span of years ("period", valued at its start year) and a budget's year ("budget", "BP 2025") from other dates."""
 
     start: int
     end: int
     text: str
     value: str
     cue: str | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from extract.dates import find_dates, parse_published
 PUBLISHED = date(2021, 3, 5)
 
 
-def case(text: str, *values: str, published: date | None = PUBLISHED, fails: str | None = None):
+def case(text: str, *values: str, published: date | str | None = PUBLISHED, fails: str | None = None):
     marks = [pytest.mark.xfail(strict=True, reason=fails)] if fails else []
     label = text if published == PUBLISHED else f"{text} @{published}"
     return pytest.param(text, published, list(values), id=label, marks=marks)
@@ -95,6 +95,106 @@ NO_BASE = [
     case("en mars", published=None),
     case("Cette année-là, la dépense atteignait 271 M€"),
     case("le ministère a annoncé le même jour un plan"),
+    case("la veille", published=None),
+    case("le mois dernier", published=None),
+    case("le 15", published=None),
+    case("15/03", published=None),
+    case("fin d'année", published=None),
+]
+
+# Every form of the Dates section of real-dispatches.md (shared/docs), against the pinned publication date.
+REAL_DISPATCH_DATES = [
+    case("dans le contrat de plan 2007-2013", "2007"),
+    case("sur 2028-2030", "2028"),
+    case("pour la période 2000-2006", "2000"),
+    case("la convention signée le 9 mars 2017 prévoit 12 M€ de l'État", "2017-03-09"),
+    case("BP 2025", "2025"),
+    case("budget rectificatif 2024", "2024"),
+    case("PLFR 2024", "2024"),
+    case("l'an dernier", "2020"),
+    case("la veille", "2021-03-04"),
+    case("le lendemain", "2021-03-06"),
+    case("le mois dernier", "2021-02"),
+    case("le mois prochain", "2021-04"),
+    case("mardi prochain", "2021-03-09"),
+    case("fin d'année", "2021"),
+    case("1er mars 2024", "2024-03-01"),
+    case("premier mars", "2021-03-01"),
+    case("15 fév. 2024", "2024-02-15"),
+    case("2024-03-15", "2024-03-15"),
+    case("15/03", "2021-03-15"),
+    case("le 15", "2021-03-15"),
+    case("mi-octobre 2019", "2019-10"),
+    case("courant 2023", "2023"),
+]
+
+# The same phenomena with other numbers, months and places in a sentence.
+REAL_DISPATCH_VARIANTS = [
+    # "la veille", "le lendemain": a day before or after the day named last, else the publication day.
+    case("Le conseil a voté le 3 juin 2022. La veille, le préfet avait signé.", "2022-06-03", "2022-06-02"),
+    case("Signée le 30 avril 2023, la convention a été publiée le lendemain.", "2023-04-30", "2023-05-01"),
+    case("Le lendemain, la Région a confirmé 3 M€.", "2021-03-06"),
+    case("l'avant-veille", "2021-03-03"),
+    case("le surlendemain, la Région a voté", "2021-03-07"),
+    case("le mois dernier", "2020-12", published=date(2021, 1, 10)),
+    case("le mois prochain", "2021-01", published=date(2020, 12, 15)),
+    case("La commission permanente se réunira le mois prochain pour voter 4 M€.", "2021-04"),
+    case("jeudi prochain", "2021-03-11"),
+    case("en fin d'année dernière", "2020"),
+    case("d'ici la fin de l'année", "2021"),
+    case("en début d'année prochaine", "2022"),
+    case("fin d'année 2022", "2022"),
+    case("au cours du premier avril 2019", "2019-04-01"),
+    case("le 1ᵉʳ juillet 2022", "2022-07-01"),
+    case("3 janv. 2022", "2022-01-03"),
+    case("le 12 sept. 2021", "2021-09-12"),
+    case("7 déc. 2020", "2020-12-07"),
+    case("30 nov 2019", "2019-11-30"),
+    case("voté le 4 juil. 2023 par les élus", "2023-07-04"),
+    case("en oct. 2019", "2019-10"),
+    case("mis en ligne le 2019-11-30 à 10 h", "2019-11-30"),
+    case("15.03.2024", "2024-03-15"),
+    case("15-03-2024", "2024-03-15"),
+    case("Le dossier est à déposer avant le 28/02, dernier délai.", "2021-02-28"),
+    case("le 2", "2021-03-02"),
+    case("Elle a été votée le 1er.", "2021-03-01"),
+    case("le 25 prochain", "2021-03-25"),
+    case("le 2 prochain", "2021-04-02"),
+    case("le 28 dernier", "2021-02-28"),
+    case("mi-mars 2020", "2020-03"),
+    case("courant 2024", "2024"),
+    case("courant mars", "2021-03"),
+    case("de 2021 à 2027", "2021"),
+    case("entre 2014 et 2020", "2014"),
+    case("l'année universitaire 2023-24", "2023"),
+    case("le CPER 2015–2020 prévoit 12 M€", "2015"),
+    case("BP 2023", "2023"),
+    case("le budget primitif 2022", "2022"),
+    case("LFR 2024 : 900 M€ de plus pour l'apprentissage", "2024"),
+    case("Le PLF 2025 prévoit 1,2 Md€", "2025"),
+    case("la loi de finances pour 2024", "2024"),
+    case("le budget supplémentaire 2023", "2023"),
+    case("le compte administratif 2022", "2022"),
+    case("en 2020 et 2021", "2020", "2021", fails="the second year of two joined by 'et' has no cue of its own"),
+]
+
+# A publication date known to the month only ("2023-07", the scraper's stamp): what it can date, at its precision.
+MONTH_PUBLISHED = [
+    case("le mois dernier", "2023-06", published="2023-07"),
+    case("l'an dernier", "2022", published="2023-07"),
+    case("fin d'année", "2023", published="2023-07"),
+    case("le 15", "2023-07-15", published="2023-07"),
+    case("15/03", "2023-03-15", published="2023-07"),
+    case("le 4 mai", "2023-05-04", published="2023-07"),
+    case("Voté le 3 mai 2023, le plan a été annoncé la veille.", "2023-05-03", "2023-05-02", published="2023-07"),
+    case("la veille", published="2023-07"),
+    case("le lendemain", published="2023-07"),
+    case("hier", published="2023-07"),
+    case("aujourd'hui", published="2023-07"),
+    case("mardi prochain", published="2023-07"),
+    case("le 15 prochain", published="2023-07"),
+    case("le mois dernier", published="2023"),
+    case("l'an dernier", "2022", published="2023"),
 ]
 
 NOT_DATES = [
@@ -105,6 +205,15 @@ NOT_DATES = [
     case("AEF n°277460"),
     case("une prime de 2000 euros"),
     case("une aide de 2020 € par apprenti"),
+    case("les 2/3 des crédits"),
+    case("une note de 15/20"),
+    case("AEF n°15/03"),
+    case("à la veille des élections régionales"),
+    case("le lendemain de son élection"),
+    case("Les lauréats sont sept."),
+    case("le 15 % restant"),
+    case("le 12 rue de la Paix"),
+    case("la décision du conseil"),
 ]
 
 
@@ -122,12 +231,23 @@ def test_relative_dates(text, published, want):
     assert values(text, published) == want
 
 
+@pytest.mark.parametrize("text, published, want", REAL_DISPATCH_DATES + REAL_DISPATCH_VARIANTS)
+def test_real_dispatch_dates(text, published, want):
+    assert values(text, published) == want
+
+
+@pytest.mark.parametrize("text, published, want", MONTH_PUBLISHED)
+def test_month_precision_publication(text, published, want):
+    assert values(text, published) == want
+
+
 @pytest.mark.parametrize("text, published, want", NO_BASE + NOT_DATES)
 def test_no_date(text, published, want):
     assert values(text, published) == []
 
 
-@pytest.mark.parametrize("text, published, want", [p for p in ABSOLUTE + PERIODS + RELATIVE if not p.marks])
+@pytest.mark.parametrize("text, published, want", [p for p in ABSOLUTE + PERIODS + RELATIVE + REAL_DISPATCH_DATES
+                                                     + REAL_DISPATCH_VARIANTS + MONTH_PUBLISHED if not p.marks])
 def test_mentions_cover_their_text(text, published, want):
     for mention in find_dates(text, published):
         assert text[mention.start:mention.end] == mention.text
@@ -144,7 +264,36 @@ def test_dates_come_in_order():
     assert [d.value for d in found] == ["2020-12-14", "2021", "2021-03", "2022"]
 
 
-@pytest.mark.parametrize("value, want", [("2020-12-15", date(2020, 12, 15)), ("2020-12-15T08:30:00+01:00",
-                                         date(2020, 12, 15)), ("", None), (None, None), ("mardi", None)])
+# What a period or a budget's year is marked as, so that attribution can tell them from a day.
+KINDS = [
+    pytest.param("dans le contrat de plan 2007-2013", "2007", "period", id="plan 2007-2013"),
+    pytest.param("sur 2028-2030", "2028", "period", id="sur 2028-2030"),
+    pytest.param("pour la période 2000-2006", "2000", "period", id="période 2000-2006"),
+    pytest.param("de 2021 à 2027", "2021", "period", id="de 2021 à 2027"),
+    pytest.param("l'année 2023-24", "2023", "period", id="2023-24"),
+    pytest.param("BP 2025 : la Région vote 1,2 Md€", "2025", "budget", id="BP 2025"),
+    pytest.param("budget rectificatif 2024", "2024", "budget", id="budget rectificatif 2024"),
+    pytest.param("PLFR 2024", "2024", "budget", id="PLFR 2024"),
+    pytest.param("LFR 2024", "2024", "budget", id="LFR 2024"),
+    pytest.param("le budget 2023", "2023", "budget", id="budget 2023"),
+    pytest.param("en 2024", "2024", None, id="en 2024"),
+    pytest.param("le 9 mars 2017", "2017-03-09", None, id="a day"),
+]
+
+
+@pytest.mark.parametrize("text, value, kind", KINDS)
+def test_periods_and_budget_years_are_marked(text, value, kind):
+    (mention,) = find_dates(text, PUBLISHED)
+    assert (mention.value, mention.kind) == (value, kind)
+
+
+@pytest.mark.parametrize("value, want", [("2020-12-15", "2020-12-15"), ("2020-12-15T08:30:00+01:00", "2020-12-15"),
+                                         ("2023-07", "2023-07"), ("2023", "2023"), ("2023-13", None),
+                                         ("2021-02-30", None), ("", None), (None, None), ("mardi", None)])
 def test_parse_published(value, want):
-    assert parse_published(value) == want
+    parsed = parse_published(value)
+    assert (parsed.iso() if parsed else None) == want
+
+
+def test_a_publication_day_may_be_given_as_a_date():
+    assert parse_published(PUBLISHED).day == PUBLISHED and parse_published("2023-07").day is None
