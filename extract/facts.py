@@ -302,6 +302,10 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_ho
     in_sentence = [d for d in dates if ctx.sentence.start_char <= d.start < ctx.sentence.end_char
                    and not _is_goal(ctx, d, verbs)
                    and not (d.start >= ctx.amount.end and COMPARISON.search(text[ctx.amount.end:d.end]))]
+    if any(d.start < ctx.amount.start for d in in_sentence):
+        # A sentence dating its amount before it: a horizon after the amount dates a goal ("signée le 16 septembre,
+        # la convention prévoit 83 M€ pour 20 600 formations d'ici à la fin de l'année").
+        in_sentence = [d for d in in_sentence if d.start < ctx.amount.end or not (d.cue or "").startswith(GOAL_CUES)]
     own = [d for d in in_sentence if _nearest_owner(d.start, siblings) is ctx.amount]
     if own:
         return min(own, key=lambda d: abs(d.start - ctx.amount.start)).value, "own"
