@@ -1,6 +1,7 @@
 """Money amounts: find them in a text and normalise them (value, range, currency, qualifier, per-unit)."""
 
 import re
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -11,6 +12,7 @@ from text_to_num import text2num
 
 from extract.data import load_json
 from extract import text_of
+from extract.patterns import Anchored
 from extract.types import Amount
 
 __all__ = ["find_amounts", "parse_number", "AMOUNTS_COMPONENT"]
@@ -38,7 +40,7 @@ QUALIFIER_CUES = [
             r"plafonn\w* [àa]|dans la limite d[e']|plafond d[e']|inf[ée]rieure?s? [àa]|n'exc[ée]dant pas|"
             r"ne (?:pourra|pourront|peut|peuvent|doit|doivent|saurait|sauraient) (?:pas )?(?:d[ée]passer|exc[ée]der)(?: les)?|sous les"),
     ("approx", r"environ|d'environ|pr[èe]s d[e']|quelque|autour d[e']|de l'ordre d[e']|approximativement|[àa] peu pr[èe]s|"
-               r"grosso modo|avoisin\w*(?: les)?|~"),
+               r"grosso modo|avoisin\w*(?: les)?|~|estim\w*\s*:"),
 ]
 POSTFIX_CUES = [("approx", r"environ"), ("max", r"au maximum|maximum|au plus"), ("min", r"au moins|au minimum|minimum")]
 # A range "de X à Y" is no range after a verb of change: "le budget passe de 10 M€ à 12 M€" gives two amounts.
@@ -56,28 +58,53 @@ PER_UNIT = re.compile(r"\s*(?:(?:HT|TTC|bruts?|nets?|hors taxes?)\s+)?(?:(?:pour
 
 @lru_cache(maxsize=1)
 def _currency_table() -> dict[str, str]:
+    """Each way of writing a currency, lowercased, with its ISO code."""
     table = {}
     for code, forms in load_json("currencies.json")["currencies"].items():
         for form in forms:
-            table[form] = code
+            table[form.lower()] = code
     return table
+
+
+def _currencies(forms=None) -> str:
+    """The currency forms as one alternative, each as written, capitalised or in capitals ("euros", "Euros",
+    "EUROS"): quicker to match than the same alternative ignoring case."""
+    forms = [form for forms in load_json("currencies.json")["currencies"].values() for form in forms] \
+        if forms is None else forms
+    return f"(?:{_alternation({v for form in forms for v in (form, form.lower(), form.capitalize(), form.upper())})})"
 
 
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# A numeral in digits: "1 500 000", "1.500.000", "3,7", "12.50", "52".
+DIGITS = r"(?P<num>\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?!\d)|\d+)"
+
+
 @lru_cache(maxsize=1)
 def _amount_pattern() -> re.Pattern:
-    currencies = _alternation(_currency_table())
-    digits = r"(?P<num>\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?!\d)|\d+)"
-    words = rf"(?P<words>(?:{_alternation(NUMBER_WORDS)})(?:[- ](?:et[- ])?(?:{_alternation(NUMBER_WORDS + ['mille'])}))*)"
-    number = rf"(?:(?P<sign>[-+])\s?)?(?:{digits}|{words})?\s?"
-    symbol_mag = rf"(?P<smag>{_alternation(SYMBOL_MAGNITUDES)})\s?(?=[€$£]|EUR\b|euros?\b|d'euros|d'€)(?:d')?"
-    word_mag = rf"(?P<wmag>{_alternation(WORD_MAGNITUDES)})\s"
+    number = rf"(?:(?P<sign>[-+])\s?)?(?:{DIGITS}|{_words()})?\s?"
+    symbol_mag = rf"(?P<smag>{_alternation(SYMBOL_MAGNITUDES)})\s?(?=[€$£]|EUR\b|[eE]uros?\b|EUROS?\b|d'euros|d'€)(?:d')?"
+    word_mag = rf"(?P<wmag>{_alternation(WORD_MAGNITUDES)})\s(?:(?P<andhalf>et demie?)\s)?"
     half_mag = r"(?P<half>demi-?)(?P<hmag>milliards?|millions?)\s"
-    currency = rf"(?:d'|de )?(?P<cur>{currencies})"
-    return re.compile(rf"(?<![\w.,+^-]){number}(?:{symbol_mag}|{word_mag}|{half_mag})?{currency}(?![\w])")
+    currency = rf"(?:d'|de )?(?P<cur>{_currencies()})"
+    # Not inside a word or a number, nor after a sign; after "10-" it is the upper bound of a range ("10-20 M€").
+    return re.compile(rf"(?<![\w.,+^])(?<![^\d]-){number}(?:{symbol_mag}|{word_mag}|{half_mag})?{currency}"
+                      r"(?![^\W\d]|(?<!€)\d)")  # no letter after it, nor a digit but the cents of "12€50"
+
+
+def _words() -> str:
+    """A numeral in words: "trois", "vingt-cinq", "deux cent mille"."""
+    return rf"(?P<words>(?:{_alternation(NUMBER_WORDS)})(?:[- ](?:et[- ])?(?:{_alternation(NUMBER_WORDS + ['mille'])}))*)"
+
+
+@lru_cache(maxsize=1)
+def _prefix_pattern() -> re.Pattern:
+    """An amount written after its currency: "EUR 20", "€20", "$40 millions", "£ 12 millions", "EUR 1,2 million"."""
+    before = _currencies(load_json("currencies.json")["before_number"])
+    magnitude = rf"(?:\s?(?P<smag>{_alternation(SYMBOL_MAGNITUDES)})|\s(?P<wmag>{_alternation(WORD_MAGNITUDES)}))"
+    return re.compile(rf"(?<![\w.,])(?P<cur>{before})\s?(?:(?P<sign>[-+])\s?)?{DIGITS}{magnitude}?(?![\w]|[.,]\d)")
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -98,19 +125,25 @@ def parse_number(text: str) -> Decimal | None:
         return None
 
 
-def _currency_of(text: str) -> str:
-    return _currency_table().get(text, "EUR")
+def _currency_of(form: str, text: str) -> str:
+    """The ISO code of a currency as written; "francs" alone are Swiss in a text that names Swiss francs."""
+    code = _currency_table().get(form.lower(), "EUR")
+    if code == "FRF" and form.lower() in BARE_FRANCS and SWISS_FRANCS.search(text):
+        return "CHF"
+    return code
 
 
 def _value(match: re.Match) -> Decimal | None:
     groups = match.groupdict()
-    numeral = groups["num"] or groups["words"]
-    if not numeral and not groups["half"] and groups["wmag"] != "mille":
+    numeral = groups["num"] or groups.get("words")
+    if not numeral and not groups.get("half") and groups["wmag"] != "mille":
         return None
     number = parse_number(numeral) if numeral else Decimal(1)
-    if number is None or (groups["words"] and number < MIN_WORD_AMOUNT and _magnitude_of(match) == 1):
+    if number is None or (groups.get("words") and number < MIN_WORD_AMOUNT and _magnitude_of(match) == 1):
         return None
-    number *= _magnitude_of(match) * (Decimal("0.5") if groups["half"] else 1)
+    if groups.get("andhalf"):
+        number += Decimal("0.5")  # "deux milliards et demi"
+    number *= _magnitude_of(match) * (Decimal("0.5") if groups.get("half") else 1)
     return -number if groups["sign"] == "-" else number
 
 
@@ -118,7 +151,7 @@ def _magnitude_of(match: re.Match) -> int:
     groups = match.groupdict()
     if groups["smag"]:
         return SYMBOL_MAGNITUDES[groups["smag"]]
-    if groups["wmag"] or groups["hmag"]:
+    if groups["wmag"] or groups.get("hmag"):
         return WORD_MAGNITUDES[groups["wmag"] or groups["hmag"]]
     return 1
 
@@ -146,18 +179,28 @@ def _per_unit(text: str, end: int) -> str | None:
 def _range_start() -> re.Pattern:
     digits = r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+,\d+|\d+"
     mags = _alternation(list(SYMBOL_MAGNITUDES) + list(WORD_MAGNITUDES))
-    currencies = _alternation(_currency_table())
-    return re.compile(rf"(?P<lead>\b(?:entre|de|d')\s?)(?P<low>{digits})(?:\s?(?P<lowmag>{mags}))?(?:\s?(?:d')?(?P<lowcur>{currencies}))?"
-                      rf"\s(?P<link>et|à)\s$")
+    return re.compile(rf"(?P<lead>\b(?:entre|de|d')\s?)?(?<![\d.,])(?P<low>{digits})(?:\s?(?P<lowmag>{mags}))?"
+                      rf"(?:\s?(?:d')?(?P<lowcur>{_currencies()}))?(?:\s(?P<link>et|à)\s|\s?(?P<link_dash>[-–—])\s?)$")
+
+
+# What links the bounds of a range, right before the upper one: "et", "à", a dash.
+RANGE_LINK_BEFORE = re.compile(r"(?:\s(?:et|à)\s|\s?[-–—]\s?)$")
+
+
+def _numeral_start(match: re.Match) -> int:
+    """Where the number of an amount starts, after its sign: in "10 - 20 M€" the dash links a range."""
+    return match.start("num") if match.group("num") else match.start("words") if match.group("words") else match.start()
 
 
 def _range_low(text: str, match: re.Match) -> tuple[int, Decimal] | None:
-    """The lower bound of "entre X et Y" / "de X à Y" ending just before the amount, if any."""
-    window_start = max(0, match.start() - 60)
-    found = _range_start().search(text[window_start:match.start()])
-    if not found or (found.group("lead").startswith("entre")) != (found.group("link") == "et"):
+    """The lower bound of "entre X et Y", "de X à Y", "X à Y" or "X - Y" ending just before the amount, if any."""
+    head = _numeral_start(match)
+    if not RANGE_LINK_BEFORE.search(text, max(0, head - 5), head):
         return None
-    if found.group("link") == "à" and CHANGE_VERB_BEFORE.search(text[:window_start + found.start()].lower()):
+    window_start = max(0, head - 60)
+    found = _range_start().search(text[window_start:head])
+    if not found or not _linked(found) or (found.group("link") == "à" and CHANGE_VERB_BEFORE.search(
+            text[:window_start + found.start()].lower())):
         return None
     low = parse_number(found.group("low"))
     if low is None:
@@ -167,46 +210,130 @@ def _range_low(text: str, match: re.Match) -> tuple[int, Decimal] | None:
     # "de 500 000 euros à 1 M€", "de 50 000 à 2 millions": a bound written with its currency, or already larger
     # than the upper number, has its own magnitude; "de 10 à 15 millions" shares the upper one's.
     shares = not found.group("lowcur") and low < high
+    if not (magnitude or found.group("lowcur") or shares or found.group("lead")):
+        return None  # "en 2023 à 20 M€", "2024 - 5 M€": no range without a bound of the same kind
     low *= magnitude or (_magnitude_of(match) if shares else 1)
     return window_start + found.start("low"), low
+
+
+def _linked(found: re.Match) -> bool:
+    """"entre" goes with "et"; "de", or nothing, with "à"; a dash with anything."""
+    lead, link = (found.group("lead") or "").strip(), found.group("link")
+    if found.group("link_dash"):
+        return True
+    return (lead == "entre") == (link == "et")
+
+
+def _after_a_number(text: str, match: re.Match) -> bool:
+    """"2024 - 5 M€": a dash after a number separates, it is no minus sign."""
+    return match.group("sign") == "-" and bool(re.search(r"\d\s?$", text[max(0, match.start() - 3):match.start()]))
 
 
 def _amount(text: str, match: re.Match) -> Amount | None:
     value = _value(match)
     if value is None or abs(value) > MAX_AMOUNT:
         return None
-    currency = _currency_of(match.group("cur"))
+    currency = _currency_of(match.group("cur"), text)
     per = _per_unit(text, match.end())
     low = _range_low(text, match)
-    if low is not None and low[1] < value:
+    if low is not None and low[1] < abs(value):
         start, low_value = low
-        return Amount(start, match.end(), text[start:match.end()], float(low_value), float(value), currency, "range", per)
+        return Amount(start, match.end(), text[start:match.end()], float(low_value), float(abs(value)), currency,
+                      "range", per)
+    if _after_a_number(text, match):
+        value = abs(value)
     qualifier = _qualifier(text, match.start(), match.end())
     return Amount(match.start(), match.end(), match.group(0), float(value), None, currency, qualifier, per)
 
 
-# "un budget de 27,4 millions", "près d'un milliard pour le Feder": a magnitude without currency is money in euros
-# when nothing counts people or things after it and money words stand close by.
-BARE_MAGNITUDE = re.compile(r"(?<![\w.,+-])(?P<num>\d{1,3}(?:[ .]\d{3})*(?:,\d+)?|un|une)\s(?P<wmag>millions?|milliards?)"
+def _with_cents(text: str, amount: Amount) -> Amount:
+    """"12€50": the cents written right after the euro sign."""
+    cents = CENTS_AFTER_SIGN.match(text, amount.end)
+    if not cents or not amount.text.endswith("€") or amount.value_max is not None or amount.value % 1:
+        return amount
+    return replace(amount, end=cents.end(), text=text[amount.start:cents.end()],
+                   value=amount.value + (-1 if amount.value < 0 else 1) * int(cents.group(1)) / 100)
+
+
+# A magnitude without currency: "un budget de 27,4 millions", "7,1 milliards", "deux milliards et demi".
+BARE_MAGNITUDE = re.compile(rf"(?<![\w.,+-])(?:(?P<num>\d{{1,3}}(?:[ .]\d{{3}})*(?:,\d+)?)|(?P<one>un|une)|"
+                            rf"(?P<words>(?:{_alternation(NUMBER_WORDS)})(?:[- ](?:{_alternation(NUMBER_WORDS)}))*))"
+                            r"\s(?P<wmag>millions?|milliards?)(?:\s(?P<andhalf>et demie?))?"
                             r"(?!\s(?:de|d'|d’)\s?\w)(?![\w-])")
+# ... tried only up to this many characters before a magnitude word (extract.patterns.Anchored).
+BARE_ANCHORED = Anchored(BARE_MAGNITUDE, "milli", 60)
 MONEY_CONTEXT = re.compile(r"€|\beuros?\b|\bbudget|\benveloppe|\bdotation|\bcrédits?\b|\bfinanc|\bsubvention|"
-                           r"\binvesti|\bcoût|\bfonds\b|\bdoté|\bFeder\b|\bFSE\b", re.I)
+                           r"\binvesti|\bcoût|\bfonds\b|\bdoté|\bFeder\b|\bFSE\b|\bdépens|\brecettes?\b|\bdéficit", re.I)
+# Words that make a bare magnitude a count: "le nombre de contrats atteint 1,2 million".
+COUNTED = re.compile(r"\b(?:nombre|effectifs?|habitants?|personnes?|visit\w*|inscrits?|bénéficiaires|apprentis|"
+                     r"salariés|demandeurs|chômeurs|élèves|étudiants|jeunes|passagers|emplois|heures|contrats|"
+                     r"dossiers|formations|stagiaires|utilisateurs|comptes|abonnés|exemplaires|tonnes|kilomètres)\b",
+                     re.I)
 # How far around a bare magnitude money words must stand, in characters.
 MONEY_CONTEXT_WINDOW = 80
+# How far back in its clause a count word makes a bare magnitude a count, in characters.
+COUNTED_WINDOW = 60
+CLAUSE_BREAK = re.compile(r"[.;:!?\n]")
+# "francs" alone are Swiss in a text naming Swiss francs.
+BARE_FRANCS = {"franc", "francs"}
+SWISS_FRANCS = re.compile(r"\bfrancs? suisses?\b|\bCHF\b", re.I)
+# Cents written after the euro sign: "12€50".
+CENTS_AFTER_SIGN = re.compile(r"(\d{2})(?![\w,.]?\d)")
 
 
 def _bare_amounts(text: str, taken: list[Amount]) -> list[Amount]:
+    """Magnitudes whose currency the text implies: money words around them, or other amounts in the text, which
+    lend them their currency (the nearest before, else after). A count, or a magnitude ending a cut-off page
+    ("… de consacrer 10 millions"), is no amount."""
     found = []
-    for match in BARE_MAGNITUDE.finditer(text):
-        if any(a.start < match.end() and match.start() < a.end for a in taken):
+    for match in BARE_ANCHORED.finditer(text):
+        if any(a.start < match.end() and match.start() < a.end for a in taken) or not text[match.end():].strip():
             continue
+        number = _bare_number(match)
         window = text[max(0, match.start() - MONEY_CONTEXT_WINDOW):match.end() + MONEY_CONTEXT_WINDOW]
-        number = Decimal(1) if match.group("num") in ("un", "une") else parse_number(match.group("num"))
-        if number is None or not MONEY_CONTEXT.search(window):
+        if number is None or _counts(text, match.start()) or not (taken or MONEY_CONTEXT.search(window)):
             continue
         value = number * WORD_MAGNITUDES[match.group("wmag")]
-        found.append(Amount(match.start(), match.end(), match.group(0), float(value), None, "EUR",
-                            _qualifier(text, match.start(), match.end()), _per_unit(text, match.end())))
+        found.append(Amount(match.start(), match.end(), match.group(0), float(value), None,
+                            _implied_currency(taken, match.start()), _qualifier(text, match.start(), match.end()),
+                            _per_unit(text, match.end())))
+    return found
+
+
+def _bare_number(match: re.Match) -> Decimal | None:
+    number = Decimal(1) if match.group("one") else parse_number(match.group("num") or match.group("words"))
+    if number is None:
+        return None
+    return number + (Decimal("0.5") if match.group("andhalf") else 0)
+
+
+def _counts(text: str, start: int) -> bool:
+    before = text[max(0, start - COUNTED_WINDOW):start]
+    breaks = list(CLAUSE_BREAK.finditer(before))
+    return bool(COUNTED.search(before[breaks[-1].end() if breaks else 0:]))
+
+
+def _implied_currency(taken: list[Amount], start: int) -> str:
+    before = [a for a in taken if a.end <= start]
+    if before:
+        return before[-1].currency
+    return taken[0].currency if taken else "EUR"
+
+
+def _prefix_amounts(text: str, taken: list[Amount]) -> list[Amount]:
+    """Amounts written after their currency: "EUR 20", "€20", "$40 millions"."""
+    found = []
+    for match in _prefix_pattern().finditer(text):
+        if any(a.start < match.end() and match.start() < a.end for a in taken):
+            continue
+        number = parse_number(match.group("num"))
+        if number is None:
+            continue
+        value = number * _magnitude_of(match) * (-1 if match.group("sign") == "-" else 1)
+        if abs(value) <= MAX_AMOUNT:
+            found.append(Amount(match.start(), match.end(), match.group(0), float(value), None,
+                                _currency_of(match.group("cur"), text), _qualifier(text, match.start(), match.end()),
+                                _per_unit(text, match.end())))
     return found
 
 
@@ -215,6 +342,8 @@ def find_amounts(text: str) -> list[Amount]:
 
     >>> [(a.value, a.qualifier) for a in find_amounts("L'aide est de maximum 2 M€, contre environ 19 M€.")]
     [(2000000.0, 'max'), (19000000.0, 'approx')]
+    >>> [(a.value, a.value_max, a.currency) for a in find_amounts("10-20 M€, EUR 20 et 4,2 milliards en dépenses.")]
+    [(10000000.0, 20000000.0, 'EUR'), (20.0, None, 'EUR'), (4200000000.0, None, 'EUR')]
     """
     found = []
     for match in _amount_pattern().finditer(text):
@@ -223,7 +352,8 @@ def find_amounts(text: str) -> list[Amount]:
             continue
         while found and found[-1].end > amount.start:
             found.pop()  # "entre 2 M€ et 3 M€": the range replaces its lower bound
-        found.append(amount)
+        found.append(_with_cents(text, amount))
+    found = sorted(found + _prefix_amounts(text, found), key=lambda a: a.start)
     return sorted(found + _bare_amounts(text, found), key=lambda a: a.start)
 
 

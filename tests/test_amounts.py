@@ -56,8 +56,7 @@ SPEC_NUMBER_WORDS = [
     case("soixante-dix millions d'euros", Want(70_000_000)),
     case("quatre-vingts millions d'euros", Want(80_000_000)),
     case("six cents euros", Want(600)),
-    case("deux milliards et demi d'euros", Want(2_500_000_000),
-         fails="'N et demi' after a magnitude word is not read as a half"),
+    case("deux milliards et demi d'euros", Want(2_500_000_000)),
 ]
 
 # Thousands separators: space, dot, and the no-break spaces that extract.clean.normalise turns into spaces.
@@ -174,8 +173,93 @@ SEED_SENTENCES = [
          Want(10_000_000), Want(19_000_000, qualifier="approx")),
 ]
 
+# Every form of the Amounts section of real-dispatches.md (shared/docs), each in a sentence like those of the pages.
+REAL_DISPATCH_AMOUNTS = [
+    case("20 Euros", Want(20)),
+    case("EUR 20", Want(20)),
+    case("EUR 1,2 million", Want(1_200_000)),
+    case("20 €", Want(20)),
+    case("€20", Want(20)),
+    case("1 milliard d'euros", Want(1_000_000_000)),
+    # A magnitude without currency takes the currency of the text's other amounts, or of the money words around it.
+    case("La Région vote 3 M€. Les dépenses atteignent 4,2 milliards.", Want(3_000_000), Want(4_200_000_000)),
+    case("Le budget atteint 7,1 milliards.", Want(7_100_000_000)),
+    case("une enveloppe de deux milliards et demi.", Want(2_500_000_000)),
+    case("| Formation continue | 1 250 k€ |", Want(1_250_000)),
+    case("(-1,7 M€)", Want(-1_700_000)),
+    case("+5,1 M€ dont 1,9 M€", Want(5_100_000), Want(1_900_000)),
+    case("10 - 20 M€", Want(10_000_000, 20_000_000, qualifier="range")),
+    case("10-20 M€", Want(10_000_000, 20_000_000, qualifier="range")),
+    case("10 – 20 M€", Want(10_000_000, 20_000_000, qualifier="range")),
+    case("10 à 20 M€", Want(10_000_000, 20_000_000, qualifier="range")),
+    case("entre 10 et 20 M€", Want(10_000_000, 20_000_000, qualifier="range")),
+    case("Coût estimé : 300 millions d'euros", Want(300_000_000, qualifier="approx")),
+    case("moins de 450 € par apprenti", Want(450, qualifier="max", per="apprenti")),
+    case("plafonnée à 900 euros par an", Want(900, qualifier="max", per="an")),
+    case("$40 millions", Want(40_000_000, currency="USD")),
+    case("£ 12 millions", Want(12_000_000, currency="GBP")),
+    case("120 millions de francs suisses", Want(120_000_000, currency="CHF")),
+    case("500 millions de francs", Want(500_000_000, currency="FRF")),
+    case("12,50 euros", Want(12.5)),
+    case("12,50 €", Want(12.5)),
+]
+
+# The same phenomena with other numbers, currencies and places in a sentence.
+REAL_DISPATCH_VARIANTS = [
+    case("Le ticket coûte 3 EUROS", Want(3)),
+    case("une aide de 1 500 Euro par mois", Want(1_500, per="mois")),
+    case("La dotation s'élève à EUR 350 000 en 2024.", Want(350_000)),
+    case("soit €1,5 Md de plus", Want(1_500_000_000)),
+    case("un fonds de US$ 3 millions", Want(3_000_000, currency="USD")),
+    case("près de EUR 2 millions", Want(2_000_000, qualifier="approx")),
+    case("Le repas est facturé 12€50.", Want(12.5)),
+    case("Son budget 2021 atteint 31,6 millions d'euros, contre 27,4 millions en 2020.",
+         Want(31_600_000), Want(27_400_000)),
+    case("Le fonds suisse apporte 120 millions de francs suisses, dont 40 millions pour la formation.",
+         Want(120_000_000, currency="CHF"), Want(40_000_000, currency="CHF")),
+    case("En 1998, la Région a voté 500 millions de francs, puis 80 millions en 1999.",
+         Want(500_000_000, currency="FRF"), Want(80_000_000, currency="FRF")),
+    case("la Suisse verse 30 millions de francs suisses ; Genève ajoute 5 millions de francs",
+         Want(30_000_000, currency="CHF"), Want(5_000_000, currency="CHF")),
+    case("le Royaume-Uni consacre £12 millions par an", Want(12_000_000, currency="GBP", per="an")),
+    case("450k€", Want(450_000)),
+    case("Bretagne ........ 450 K€", Want(450_000)),
+    case("Occitanie : 1 200 kEUR", Want(1_200_000)),
+    case("• -0,6 Md€ de CP (contre +1,8 Md€)", Want(-600_000_000), Want(1_800_000_000)),
+    case("un déficit de 2,5 M€ (-0,4 M€ sur un an)", Want(2_500_000), Want(-400_000)),
+    case("3 - 5 millions d'euros", Want(3_000_000, 5_000_000, qualifier="range")),
+    case("une aide de 1 500-3 000 euros par an", Want(1_500, 3_000, qualifier="range", per="an")),
+    case("une enveloppe de 2 – 4 Md€", Want(2_000_000_000, 4_000_000_000, qualifier="range")),
+    case("les projets recevront 50 000 à 200 000 euros", Want(50_000, 200_000, qualifier="range")),
+    case("entre 1,5 et 2 milliards d'euros", Want(1_500_000_000, 2_000_000_000, qualifier="range")),
+    case("Coût estimé : 45 M€", Want(45_000_000, qualifier="approx")),
+    case("un coût total estimé : 1,2 Md€", Want(1_200_000_000, qualifier="approx")),
+    case("une dépense estimée à 180 M€", Want(180_000_000)),
+    case("une prime plafonnée à 4 000 euros par salarié", Want(4_000, qualifier="max", per="salarié")),
+    case("moins de 1 200 € par stagiaire", Want(1_200, qualifier="max", per="stagiaire")),
+    case("trois milliards et demi d'euros", Want(3_500_000_000)),
+    case("2 millions et demi d'euros", Want(2_500_000)),
+    # Not negative: a dash after a number separates; not a range when the first number is no bound of the same kind.
+    case("Budget 2024 - 5 M€", Want(5_000_000)),
+    case("en 2023 à 20 M€", Want(20_000_000)),
+    case("pour 10 à 15 % et 3 M€", Want(3_000_000)),
+]
+
+# Not amounts: counts, and a page cut off right after a number (a truncated last amount is no fact).
+REAL_DISPATCH_NOT_AMOUNTS = [
+    case("Le trafic a atteint 4,2 milliards de passagers."),
+    case("Le budget est voté. Le trafic a atteint 4,2 milliards de passagers.", ),
+    case("Le nombre de contrats financés a atteint 1,2 million."),
+    case("La Région a décidé de consacrer dans un premier temps 10 m"),
+    case("La Région vote 3 M€. Elle prévoit de consacrer dans un premier temps 10 m", Want(3_000_000)),
+    case("La Région vote 3 M€ et l'État 2,5 mil", Want(3_000_000)),
+    case("La Région vote 3 M€, puis de consacrer un budget de 10 millions", Want(3_000_000)),
+    case("Sans budget, 7,1 milliards"),
+    case("Montants en M€ 2023"),
+]
+
 ALL = SPEC_MAGNITUDES + SPEC_NUMBER_WORDS + SEPARATORS + SIGNS + QUALIFIERS + RANGES + PER_UNIT + OTHER_CURRENCIES
-ALL += NOT_MONEY + SEED_SENTENCES
+ALL += NOT_MONEY + SEED_SENTENCES + REAL_DISPATCH_AMOUNTS + REAL_DISPATCH_VARIANTS + REAL_DISPATCH_NOT_AMOUNTS
 
 
 def found(text: str) -> list[Want]:
@@ -219,6 +303,11 @@ def test_not_money(text, wants):
 
 @pytest.mark.parametrize("text, wants", SEED_SENTENCES)
 def test_seed_sentences(text, wants):
+    assert found(text) == wants
+
+
+@pytest.mark.parametrize("text, wants", REAL_DISPATCH_AMOUNTS + REAL_DISPATCH_VARIANTS + REAL_DISPATCH_NOT_AMOUNTS)
+def test_real_dispatch_amounts(text, wants):
     assert found(text) == wants
 
 

@@ -158,6 +158,8 @@ def test_boilerplate_line_patterns_are_lower_case():
 def test_currencies_are_iso_codes_with_distinct_forms():
     currencies = load("currencies.json")["currencies"]
     assert all(re.fullmatch(r"[A-Z]{3}", code) for code in currencies)
-    forms = Counter(form for forms in currencies.values() for form in forms)
+    forms = Counter(form.lower() for forms in currencies.values() for form in forms)  # matched whatever the case
     assert [form for form, n in forms.items() if n > 1] == []
     assert "€" in currencies["EUR"]
+    before = load("currencies.json")["before_number"]
+    assert set(before) <= {form for forms in currencies.values() for form in forms}
