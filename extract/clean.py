@@ -6,7 +6,10 @@ from functools import lru_cache
 
 from extract.data import load_json
 
-__all__ = ["CleanText", "normalise", "clean", "is_boilerplate"]
+__all__ = ["CleanText", "normalise", "clean", "is_boilerplate", "stamp_date"]
+
+# A scraper's stamp before the lead: " date 2023-07 ", the month (or day) of publication, and nothing else.
+STAMP_LINE = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)[ \t]*")
 
 # One character for one, so that offsets computed on the normalised text stay valid.
 TYPOGRAPHY = str.maketrans({
@@ -47,10 +50,21 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, tuple[re.Pattern, ...]]:
 
 
 def is_boilerplate(line: str) -> bool:
-    """True when a whole line is publisher boilerplate (banner, promotion, cross-reference)."""
+    """True when a whole line is publisher boilerplate (banner, promotion, cross-reference, a scraper's stamp)."""
     anchored, floating, _ = _patterns()
     line = line.lower()
-    return anchored.match(line) is not None or floating.search(line) is not None
+    return anchored.match(line) is not None or floating.search(line) is not None or STAMP_LINE.fullmatch(line) is not None
+
+
+def stamp_date(text: str) -> str | None:
+    """The publication date a scraper stamped on the first line of a text (" date 2023-07 "), as written, or None.
+
+    >>> stamp_date(" date 2023-07 \nLa région Normandie vote 3,7 M€."), stamp_date("La région vote 3,7 M€.")
+    ('2023-07', None)
+    """
+    first = text.lstrip("\n\r").split("\n", 1)[0].rstrip("\r")
+    match = STAMP_LINE.fullmatch(first)
+    return match.group(1) if match else None
 
 
 def _strip_inline(line: str) -> str:

@@ -1,14 +1,14 @@
 """Tables of the store: articles, their entities and facts, ingest runs and rejects."""
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = ["Base", "Article", "Entity", "Fact", "Run", "Reject", "SCHEMA_VERSION"]
 
 # The newest migration under models/migrations/versions/ (revision "0002" is version 2); a test keeps them equal.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -51,7 +51,8 @@ class Article(Base):
     line: Mapped[int | None] = mapped_column(Integer)
     url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[date | None] = mapped_column(Date, index=True)
+    # The publication date at its own precision: YYYY-MM-DD, YYYY-MM (a scraper's stamp) or YYYY.
+    published: Mapped[str | None] = mapped_column(String(10), index=True)
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     encoding: Mapped[str] = mapped_column(String(32), default="utf-8")

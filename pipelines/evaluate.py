@@ -85,7 +85,7 @@ def load_gold(paths: Iterable[str]) -> list[GoldArticle]:
 
 def _raw(article: GoldArticle) -> RawArticle:
     raw = next(r for r in read_file(article.path) if isinstance(r, RawArticle))
-    return RawArticle(raw.id, raw.source, raw.text, published=article.published)
+    return RawArticle(raw.id, raw.source, raw.text, published=article.published or raw.published)
 
 
 def _score_fields(report: Report, article: GoldArticle, got, want: dict) -> None:

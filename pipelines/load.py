@@ -6,11 +6,12 @@ same rows at a fifth of the cost, which matters when writing keeps pace with the
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from extract.dates import parse_published
 from models import Article, Entity, Fact, Reject, Run
 from pipelines.batch import Batch, Prepared, Processed
 
@@ -57,11 +58,10 @@ def known_ids(engine: Engine, prepared: list[Prepared]) -> set[str]:
     return {p.raw.id for p in prepared if stored.get(p.raw.id) == p.content_hash}
 
 
-def _published(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def _published(value: str | None) -> str | None:
+    """A publication date as stored: ISO at its own precision (day, month or year), None when it is no date."""
+    parsed = parse_published(value)
+    return parsed.iso() if parsed else None
 
 
 @dataclass

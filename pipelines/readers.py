@@ -23,10 +23,15 @@ import trafilatura
 from dateparser.date import DateDataParser
 from lxml.etree import LxmlError
 
+from extract.clean import stamp_date
+from extract.dates import parse_published
+
 __all__ = ["RawArticle", "Reject", "read_paths", "read_file"]
 
 # A publication date must name its day, month and year, and only as an absolute date ("hier" is no metadata).
 PUBLISHED_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["absolute-time"]}
+# A publication date given to the month only: "2023-07".
+ISO_MONTH = re.compile(r"\d{4}-\d{2}")
 # Longer than any written date with its weekday and time ("mercredi 24 septembre 2025 à 10 h 32 (heure de Paris)").
 MAX_DATE_CHARS = 80
 # Leading bytes looked at to tell binary from text: enough for a file header and a few lines,
@@ -444,8 +449,14 @@ def _make_article(
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return RawArticle(
         id=article_id, source=source, text=text, title=_clean(title), url=_clean(url),
-        published=published, line=line, encoding=encoding,
+        published=published or _stamped(text), line=line, encoding=encoding,
     )
+
+
+def _stamped(text: str) -> str | None:
+    """The publication date of a scraper's stamp line ("date 2023-07"), when it names a real month or day."""
+    stamp = stamp_date(text)
+    return stamp if stamp and parse_published(stamp) else None
 
 
 def _clean(value: str | None) -> str | None:
@@ -462,9 +473,12 @@ def _date_parser() -> DateDataParser:
 
 
 def _iso_date(value: object) -> str | None:
-    """The day of a publication date or datetime as YYYY-MM-DD, ISO or written out; None if it names no full day."""
+    """The day of a publication date or datetime as YYYY-MM-DD, ISO or written out, or an ISO month (YYYY-MM) as it
+    is; None if it names neither."""
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_DATE_CHARS:
         return None
+    if ISO_MONTH.fullmatch(value.strip()):  # a month of publication, at its precision
+        return value.strip() if parse_published(value) else None
     try:
         return datetime.fromisoformat(value.strip()).date().isoformat()
     except ValueError:

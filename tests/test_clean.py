@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.clean import clean, is_boilerplate, normalise
+from extract.clean import clean, is_boilerplate, normalise, stamp_date
 
 SEED = open(__file__.rsplit("/", 1)[0] + "/data/000_4b56ed4868a6c56d.txt", encoding="utf-8").read()
 
@@ -29,6 +29,10 @@ OTHER_BOILERPLATE = [
     line("Mentions légales"),
     line("Déjà abonné ? Connectez-vous"),
     line("Cet article est réservé aux abonnés."),
+    # A scraper's stamp before the lead (real-dispatches.md): the publication month, not article text.
+    line(" date 2023-07 "),
+    line("date 2019-11"),
+    line(" date 2021-03-04 "),
 ]
 # Article lines, some with words boilerplate also uses: they must stay.
 SEED_ARTICLE = [line(text) for text in SEED.splitlines()[3:4] + SEED.splitlines()[6:]]
@@ -41,6 +45,7 @@ ARTICLE_LINES = [
     line("Les apprentis ont un accès gratuit à la cantine, financé à hauteur de 2 M€ par la région."),
     line("La région propose un test gratuit de positionnement à 3 000 demandeurs d'emploi."),
     line("L'aide de 500 euros par apprenti est versée dès le premier mois du contrat."),
+    line("La date 2023-07 a été retenue pour le vote."),
 ]
 
 
@@ -118,3 +123,23 @@ def test_only_boilerplate_gives_an_empty_text():
     banner = "\n".join(SEED.splitlines()[:3])
     assert clean(banner).text == ""
     assert clean(banner).removed_lines == 3
+
+
+STAMPS = [
+    pytest.param(" date 2023-07 \nLa Région vote 3 M€.", "2023-07", id="month stamp"),
+    pytest.param("\n date 2021-03-04 \nLa Région vote 3 M€.", "2021-03-04", id="day stamp after a blank line"),
+    pytest.param("date 2019-11\r\nLa Région vote 3 M€.", "2019-11", id="no spaces, CRLF"),
+    pytest.param("La Région vote 3 M€.\n date 2023-07 ", None, id="not the first line"),
+    pytest.param("La date 2023-07 a été retenue.", None, id="inside a sentence"),
+    pytest.param("", None, id="empty"),
+]
+
+
+@pytest.mark.parametrize("text, want", STAMPS)
+def test_stamp_date_reads_the_first_line_only(text, want):
+    assert stamp_date(text) == want
+
+
+def test_the_stamp_is_dropped_and_the_lead_kept_whole():
+    cleaned = clean(" date 2023-07 \nLa Région vote 3,7 M€ le mois dernier.")
+    assert cleaned.text == "La Région vote 3,7 M€ le mois dernier." and cleaned.removed_lines == 1

@@ -110,3 +110,35 @@ def test_the_migrations_ship_inside_the_package(tmp_path):
     assert {"models/migrations/env.py", "models/migrations/script.py.mako"} <= names
     assert {f"models/migrations/versions/{path.name}" for path in versions} <= names
     assert len(versions) == SCHEMA_VERSION
+
+
+def test_upgrade_to_text_publication_dates_keeps_every_row(db, run_cli, rows):
+    """0003 turns articles.published into text (to hold a stamp's month) without losing articles, entities or
+    facts: on SQLite, rebuilding the table with foreign keys on would delete them through ON DELETE CASCADE."""
+    engine = make_engine(str(migrated_to(db, "0002")))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO runs (id, started_at, paths, version, model, read, new, updated, "
+                                   "unchanged, rejected, facts) VALUES (1, '2024-01-01', '[]', 'x', 'm', 1, 1, 0, 0, 0, 1)")
+        connection.exec_driver_sql("INSERT INTO articles (id, source, published, text, content_hash, encoding, run_id) "
+                                   "VALUES ('a', 's', '2021-03-04', 'La Région vote 3 M€.', 'h', 'utf-8', 1)")
+        connection.exec_driver_sql("INSERT INTO entities (article_id, label, text, norm, start, \"end\") "
+                                   "VALUES ('a', 'MONEY', '3 M€', '3000000 EUR', 15, 19)")
+        connection.exec_driver_sql("INSERT INTO facts (article_id, seq, amount, currency, qualifier, sentence, start, "
+                                   "\"end\", confidence) VALUES ('a', 0, 3000000, 'EUR', 'exact', 's', 15, 19, 0.8)")
+    engine.dispose()
+    code, out, _ = run_cli("db", "upgrade", "--db", db)
+    assert code == 0 and f"from schema version 2 to {SCHEMA_VERSION}" in out
+    assert rows(db, "SELECT id, published FROM articles") == [("a", "2021-03-04")]
+    assert rows(db, "SELECT count(*) FROM entities") == [(1,)] and rows(db, "SELECT count(*) FROM facts") == [(1,)]
+    assert rows(db, "SELECT published FROM fact_view") == [("2021-03-04",)]
+    assert schema_differences(f"sqlite:///{db}") == []
+
+
+def test_a_stamped_dispatch_is_stored_with_its_publication_month(db, tmp_path, run_cli, rows):
+    dispatch = tmp_path / "stamped.txt"
+    dispatch.write_text(" date 2023-07 \nLa Région Bretagne a voté le mois dernier 3 M€ pour l'apprentissage.\n",
+                        encoding="utf-8")
+    code, _, stderr = run_cli("ingest", dispatch, "--db", db, "--workers", "1", "--quiet")
+    assert code == 0, stderr
+    assert rows(db, "SELECT published, substr(text, 1, 10) FROM articles") == [("2023-07", "La Région ")]
+    assert rows(db, "SELECT amount, date FROM facts") == [(3000000.0, "2023-06")]

@@ -261,10 +261,30 @@ PUBLISHED_CASES = [
     ("31 février 2021", None),
     ("4 mars 2021 " + "x" * 100, None),
     ("2021-13-45", None),
+    ("2023-07", "2023-07"),
+    ("2023-13", None),
     ("", None),
     (20210304, None),
     (None, None),
 ]
+
+
+STAMPED = " date 2023-07 \nLa Région Bretagne vote 3 M€ le mois dernier."
+
+
+def test_a_scraper_stamp_gives_the_publication_month(tmp_path):
+    article = read_one(write(tmp_path, "stamped.txt", STAMPED))
+    assert article.published == "2023-07"
+    assert article.text == STAMPED  # the reader keeps the text as it is; cleaning drops the stamp line
+
+
+def test_the_dump_publication_date_wins_over_the_stamp(tmp_path):
+    article = read_one(write(tmp_path, "d.jsonl", jsonl({"id": "s", "published": "2023-07-18", "text": STAMPED})))
+    assert article.published == "2023-07-18"
+
+
+def test_a_stamp_naming_no_real_month_is_no_date(tmp_path):
+    assert read_one(write(tmp_path, "bad.txt", " date 2023-13 \nTexte.")).published is None
 
 
 @pytest.mark.parametrize(("published", "expected"), PUBLISHED_CASES)

@@ -57,7 +57,7 @@ def test_readme_parsers_find_the_documented_names():
     assert readme_fact_view_columns()[:3] == ["fact_id", "article_id", "source"]
     assert readme_fact_view_columns()[-2:] == ["start", "end"]
     assert set(readme_tables()) == {"articles", "entities", "facts", "runs", "rejects"}
-    assert readme_tables()["articles"][-1] == "run_id"
+    assert readme_tables()["articles"][-1] == "published"
 
 
 def test_fresh_store_is_in_wal_mode(store, db):
