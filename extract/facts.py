@@ -43,6 +43,10 @@ NATIONAL = re.compile(r"\b(?:national|nationale|nationaux|nationales|au niveau d
 # Dates that do not date an amount: "depuis sa mise en place fin 2019", "créé en 2014".
 UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en|jusqu'(?:au|à|en)|avant|"
                              r"clôture\w*(?! des comptes))\b[^,.;:()\n]{0,30}$", re.I)
+# A lead reporting one decision (a vote, a budget, a signature): every amount of the story is part of it and takes its
+# date, not only the lines that break it down.
+DECISION = re.compile(r"\b(?:vot|adopt|délibér|plénière|budget primitif|budget supplémentaire|décision modificative|"
+                      r"BP|DM\d?|BS)\w*", re.I)
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 # Confidence of each way of finding a field: the share of right answers it gives on corpus/gold (`depeches eval`),
 # rounded (down to 0.9 where it rests on a handful of facts). A fact's confidence is their product: the chance that
@@ -93,6 +97,8 @@ class Context:
     previous_orgs: list[Mention]
     main_body: str | None = None
     actors: list[Mention] = ()
+    body: str | None = None
+    decision: tuple[str | None, str | None] = (None, None)
 
 
 class _Sentences:
@@ -235,10 +241,12 @@ def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
 def main_body(orgs: list[Mention], text: str) -> str | None:
     """The body a dispatch is about: named most often, at least MAIN_BODY_MIN_MENTIONS times, more than any other;
     failing that, the first body of the headline when the lead paragraph names it again."""
-    counts = Counter(m.norm for m in orgs).most_common(2)
-    if counts and counts[0][1] >= MAIN_BODY_MIN_MENTIONS and counts[0][1] >= MAIN_BODY_MIN_SHARE * len(orgs) \
-            and not (len(counts) == 2 and counts[1][1] == counts[0][1]):
-        return counts[0][0]
+    counts = Counter(m.norm for m in orgs)
+    first = {m.norm: i for i, m in reversed(list(enumerate(orgs)))}
+    # Most mentions first; between bodies named as often, the one named first.
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], first[item[0]]))
+    if ranked and ranked[0][1] >= MAIN_BODY_MIN_MENTIONS and ranked[0][1] >= MAIN_BODY_MIN_SHARE * len(orgs):
+        return ranked[0][0]
     headline_end = _headline_end(text)
     headline = [m for m in orgs if m.end <= headline_end]
     if headline and any(m.norm == headline[0].norm for m in orgs if headline_end <= m.start < lead_end(text)):
@@ -294,6 +302,26 @@ def _is_unattached(text: str, date: DateMention) -> bool:
     return bool(UNATTACHED_DATE.search(text[max(0, date.start - 40):date.start + len(date.cue or "")]))
 
 
+def _within_decision(ctx: Context) -> bool:
+    """An amount of the lead's decision: the deciding body's money, no unit amount, no national comparison."""
+    return ctx.body is not None and ctx.body == ctx.decision[1] and ctx.amount.per is None \
+        and not NATIONAL.search(ctx.sentence_text)
+
+
+def _decision(sentences: "_Sentences", text: str, lead: int, dates: list[DateMention],
+              orgs: list[Mention]) -> tuple[str | None, str | None]:
+    """The date and body of the decision the lead reports (a vote, a budget, a signature), or (None, None)."""
+    for sentence in sentences.spans:
+        if sentence.start_char >= lead:
+            break
+        if DECISION.search(text[sentence.start_char:sentence.end_char]):
+            dated = [d for d in dates if sentence.start_char <= d.start < sentence.end_char]
+            bodies = [m for m in orgs if sentence.start_char <= m.start < sentence.end_char]
+            if dated and bodies:
+                return dated[0].value, bodies[0].norm
+    return None, None
+
+
 def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_how: str,
           story: str | None = None) -> tuple[str | None, str]:
     text = ctx.text
@@ -314,6 +342,8 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_ho
         return min(governing, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
     if story and _continues(ctx):
         return story, "story"
+    if ctx.decision[0] and _within_decision(ctx):
+        return ctx.decision[0], "story"
     compared = COMPARED.search(text[max(0, ctx.amount.start - 20):ctx.amount.start])
     if ctx.previous is not None and body_how == "previous" and not compared:
         earlier = [d for d in dates if ctx.previous.start_char <= d.start < ctx.previous.end_char]
@@ -393,9 +423,11 @@ def attribute(doc: Doc) -> list[Fact]:
     facts, main, story, lead, dated = [], main_body(orgs, text), None, lead_end(text), []
     dates = [d for d in doc._.dates if not _is_unattached(text, d)]
     sentences = _Sentences(doc)
+    decision = _decision(sentences, text, lead, dates, orgs)
     for amount in amounts:
         ctx = _context(doc, sentences, amount, orgs, main)
         body, role, body_how = _body(doc, ctx)
+        ctx = replace(ctx, body=body, decision=decision)
         date, date_how = _date(ctx, dates, amounts, body_how, story)
         if date_how == "none" and (total := _total_date(ctx, amounts, dated)):
             date, date_how = total, "total"
