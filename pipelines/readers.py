@@ -25,6 +25,8 @@ from lxml.etree import LxmlError
 
 from extract.clean import stamp_date
 from extract.dates import parse_published
+from pipelines.decoding import (SNIFF_BYTES, UNDECODABLE, MarkedLines, decode, decode_unmarked, is_binary,
+                                marked_encoding, undecodable)
 
 __all__ = ["RawArticle", "Reject", "read_paths", "read_file"]
 
@@ -34,22 +36,6 @@ PUBLISHED_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "ye
 ISO_MONTH = re.compile(r"\d{4}-\d{2}")
 # Longer than any written date with its weekday and time ("mercredi 24 septembre 2025 à 10 h 32 (heure de Paris)").
 MAX_DATE_CHARS = 80
-# Leading bytes looked at to tell binary from text: enough for a file header and a few lines,
-# small enough to stay cheap on big dumps (git sniffs about as much).
-SNIFF_BYTES = 8192
-# Share of C0 control bytes above which a head without NUL is still binary: text has almost
-# none, images and archives are full of them.
-BINARY_CONTROL_SHARE = 0.30
-# Share of control characters a fallback decoding may hold and still count as text: one stray
-# control character in a hundred is tolerated, more means the guessed encoding is wrong.
-MAX_CONTROL_SHARE = 0.01
-# C0 control bytes other than \t \n \r, and DEL: never found in ordinary text.
-CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r") + b"\x7f"
-# The same, as characters, plus the C1 range that latin-1 makes of bytes 0x80-0x9f.
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Tried in order when UTF-8 fails: cp1252 is what French Windows tools write; latin-1 decodes
-# any byte at all, so it comes last and is kept only when the result looks like text.
-FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 # What gzip raises on a cut or damaged stream, as opposed to an unreadable file.
 GZIP_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
 # What the HTML parser may raise on hostile pages (deep nesting, broken markup).
@@ -75,7 +61,6 @@ MAX_ID_CHARS = 255
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # What replaces them in text: the Unicode replacement character, one for one, so offsets hold.
 REPLACEMENT = "\ufffd"
-UNDECODABLE = "undecodable bytes (not UTF-8, cp1252 or latin-1 text)"
 NO_EXTENSION = "unsupported file type (no extension)"
 
 
@@ -202,40 +187,6 @@ def _os_reason(error: OSError) -> str:
     return f"cannot read file: {error.strerror or error}"
 
 
-def _is_binary(head: bytes) -> bool:
-    """Tell whether the first bytes of a file are binary: a NUL, or mostly control bytes."""
-    if b"\x00" in head:
-        return True
-    if not head:
-        return False
-    controls = len(head) - len(head.translate(None, CONTROL_BYTES))
-    return controls / len(head) > BINARY_CONTROL_SHARE
-
-
-def _looks_like_text(text: str) -> bool:
-    """Tell whether decoded text is plausible: no NUL and almost no control characters."""
-    if "\x00" in text:
-        return False
-    controls = sum(1 for _ in CONTROL_CHARS.finditer(text))
-    return controls <= MAX_CONTROL_SHARE * len(text)
-
-
-def _decode(data: bytes) -> tuple[str, str] | None:
-    """Decode bytes as UTF-8 (BOM stripped), else cp1252 or latin-1 if that gives text; None otherwise."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    for encoding in FALLBACK_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text, encoding
-    return None
-
-
 def _read_document(path: str) -> tuple[str, str] | Reject:
     """Read and decode a whole one-article file, or say why it cannot be."""
     try:
@@ -248,11 +199,11 @@ def _read_document(path: str) -> tuple[str, str] | Reject:
         return Reject(path, _too_large(max(size, len(data))), id=_stem(path))
     if not data.strip():
         return Reject(path, "empty article", id=_stem(path))
-    if _is_binary(data[:SNIFF_BYTES]):
+    if is_binary(data[:SNIFF_BYTES]):
         return Reject(path, "binary file", id=_stem(path))
-    decoded = _decode(data)
+    decoded = decode(data)
     if decoded is None:
-        return Reject(path, UNDECODABLE, id=_stem(path))
+        return Reject(path, undecodable(data), id=_stem(path))
     return decoded
 
 
@@ -305,32 +256,37 @@ def _read_jsonl_gz(path: str) -> Iterator[RawArticle | Reject]:
 
 
 def _read_lines(path: str, opener: Callable) -> Iterator[RawArticle | Reject]:
-    """Stream a JSONL dump opened with `opener`, after checking its head is not binary."""
-    binary = _sniff_binary(path, opener)
-    if binary is not None:
-        yield binary
+    """Stream a JSONL dump opened with `opener`, after checking its head is not binary; a dump with a UTF-16 or
+    UTF-32 byte-order mark is read in that encoding."""
+    head = _read_head(path, opener)
+    if isinstance(head, Reject):
+        yield head
         return
+    if is_binary(head):
+        yield Reject(path, "binary file")
+        return
+    marked = marked_encoding(head)
     try:
         with opener(path, "rb") as stream:
-            yield from _parse_stream(stream, path)
+            yield from _parse_stream(MarkedLines(stream, marked) if marked else stream, path, marked)
     except OSError as error:
         yield Reject(path, _os_reason(error))
 
 
-def _sniff_binary(path: str, opener: Callable) -> Reject | None:
-    """Reject a dump whose first bytes are binary or unreadable; a broken gzip is left to the line reader."""
+def _read_head(path: str, opener: Callable) -> bytes | Reject:
+    """The first bytes of a dump, or a reject if it cannot be read; a broken gzip is left to the line reader."""
     try:
         with opener(path, "rb") as stream:
-            head = stream.read(SNIFF_BYTES)
+            return stream.read(SNIFF_BYTES)
     except GZIP_ERRORS:
-        return None
+        return b""
     except OSError as error:
         return Reject(path, _os_reason(error))
-    return Reject(path, "binary file") if _is_binary(head) else None
 
 
-def _parse_stream(stream, source: str) -> Iterator[RawArticle | Reject]:
-    """Yield an article or reject for each non-blank line; a broken gzip ends it with a reject."""
+def _parse_stream(stream, source: str, marked: str | None = None) -> Iterator[RawArticle | Reject]:
+    """Yield an article or reject for each non-blank line; a broken gzip ends it with a reject. `marked` names
+    the encoding of a stream that hands UTF-8 lines recoded from its byte-order mark's encoding."""
     number, records = 0, 0
     while True:
         try:
@@ -346,7 +302,7 @@ def _parse_stream(stream, source: str) -> Iterator[RawArticle | Reject]:
             yield Reject(source, _too_large(raw), number)
         elif raw.strip():
             records += 1
-            yield _parse_line(raw, source, number)
+            yield _parse_line(raw, source, number, marked)
     if records == 0:
         yield Reject(source, "empty article")
 
@@ -365,9 +321,10 @@ def _next_line(stream) -> bytes | int:
     return size
 
 
-def _parse_line(raw: bytes, source: str, number: int) -> RawArticle | Reject:
-    """Decode and parse one JSONL line into an article or a reject."""
-    decoded = _decode(raw.rstrip(b"\r\n"))
+def _parse_line(raw: bytes, source: str, number: int, marked: str | None = None) -> RawArticle | Reject:
+    """Decode and parse one JSONL line into an article or a reject; a line of a marked dump is UTF-8 already."""
+    raw = raw.rstrip(b"\r\n")
+    decoded = (raw.decode("utf-8"), marked) if marked else decode_unmarked(raw)
     if decoded is None:
         return Reject(source, UNDECODABLE, number)
     line, encoding = decoded

@@ -210,6 +210,20 @@ def test_utf8_text_file_reads_back_as_itself(tmp_path, text):
 
 
 @FEW
+@given(text=PROSE, encoding=st.sampled_from(["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]))
+def test_utf16_and_utf32_text_files_with_their_mark_read_back_as_themselves(tmp_path, text, encoding):
+    path = tmp_path / "article.txt"
+    path.write_bytes(("\ufeff" + text).encode(encoding))  # these codecs write no mark of their own
+    result = read_only(path)
+    if not text.strip():
+        assert isinstance(result, Reject) and result.reason == "empty article"
+    else:
+        assert isinstance(result, RawArticle), result
+        assert result.text == text.replace("\r\n", "\n").replace("\r", "\n")
+        assert result.encoding == encoding[:-3]
+
+
+@FEW
 @given(text=CP1252_PROSE)
 def test_cp1252_text_file_reads_back_as_itself_and_is_flagged(tmp_path, text):
     data = text.encode("cp1252")

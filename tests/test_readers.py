@@ -1,6 +1,8 @@
 """Tests for pipelines.readers, on real files written in tmp_path."""
 
+import codecs
 import dataclasses
+import doctest
 import gzip
 import json
 import os
@@ -9,10 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import readers
+from pipelines import decoding, readers
 from pipelines.readers import RawArticle, Reject, read_file, read_paths
 
 UNDECODABLE = "undecodable bytes (not UTF-8, cp1252 or latin-1 text)"
+UNDECODABLE_UTF16 = "undecodable bytes (a UTF-16 byte-order mark, but not UTF-16 text)"
+UNDECODABLE_UTF32 = "undecodable bytes (a UTF-32 byte-order mark, but not UTF-32 text)"
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 
 ARTICLE_HTML = """<!DOCTYPE html>
@@ -81,6 +85,14 @@ DECODING_CASES = [
     pytest.param(SCHOOL.encode("latin-1"), SCHOOL, "cp1252", id="latin1-as-cp1252"),
     # A byte cp1252 leaves undefined (0x81) forces the latin-1 fallback; one in 250 chars is tolerated.
     pytest.param(LONG_LATIN1.encode("latin-1") + b"\x81", LONG_LATIN1 + "\x81", "latin-1", id="latin1-fallback"),
+    # What Windows editors save as "Unicode": UTF-16 with its byte-order mark, little-endian; the mark is dropped.
+    pytest.param(codecs.BOM_UTF16_LE + EURO.encode("utf-16-le"), EURO, "utf-16", id="utf16-le-bom"),
+    pytest.param(codecs.BOM_UTF16_BE + EURO.encode("utf-16-be"), EURO, "utf-16", id="utf16-be-bom"),
+    pytest.param(codecs.BOM_UTF32_LE + EURO.encode("utf-32-le"), EURO, "utf-32", id="utf32-le-bom"),
+    pytest.param(codecs.BOM_UTF32_BE + EURO.encode("utf-32-be"), EURO, "utf-32", id="utf32-be-bom"),
+    # A lone surrogate (a broken code unit) is replaced, one for one, as in UTF-8 text.
+    pytest.param(codecs.BOM_UTF16_LE + LONG_LATIN1.encode("utf-16-le") + b"\x00\xd8" + "fin".encode("utf-16-le"),
+                 LONG_LATIN1 + "\ufffdfin", "utf-16", id="utf16-lone-surrogate-replaced"),
 ]
 
 
@@ -100,6 +112,14 @@ REJECTED_FILE_CASES = [
     pytest.param("a.txt", b"", "empty article", id="empty-txt"),
     pytest.param("a.txt", b"  \n\t\r\n", "empty article", id="blank-txt"),
     pytest.param("a.txt", b"\xef\xbb\xbf \n", "empty article", id="bom-only-txt"),
+    pytest.param("a.txt", " \r\n".encode("utf-16"), "empty article", id="utf16-bom-only-txt"),
+    # Without a byte-order mark, UTF-16 and UTF-32 text is full of NULs: binary, as before.
+    pytest.param("a.txt", EURO.encode("utf-16-le"), "binary file", id="utf16-without-mark"),
+    pytest.param("a.txt", EURO.encode("utf-32-be"), "binary file", id="utf32-without-mark"),
+    pytest.param("a.jsonl", '{"id": "1", "text": "x"}\n'.encode("utf-16-le"), "binary file", id="utf16-jsonl-no-mark"),
+    # A mark followed by bytes that are not that encoding's text (broken code units, controls).
+    pytest.param("a.txt", codecs.BOM_UTF16_LE + bytes(range(256)) * 4, UNDECODABLE_UTF16, id="utf16-mark-then-noise"),
+    pytest.param("a.txt", codecs.BOM_UTF32_BE + b"\xff" * 64, UNDECODABLE_UTF32, id="utf32-mark-then-noise"),
     pytest.param("a.html", b"", "empty article", id="empty-html"),
     pytest.param("a.jsonl", b"", "empty article", id="empty-jsonl"),
     pytest.param("a.jsonl", b"\n \n\n", "empty article", id="blank-lines-jsonl"),
@@ -243,6 +263,30 @@ def test_jsonl_lines_decode_one_by_one(tmp_path):
     first, second = read_file(write(tmp_path, "d.jsonl", data))
     assert (first.text, first.encoding) == ("En UTF-8 : été", "utf-8")
     assert (second.text, second.encoding) == ("En cp1252 : 5 €", "cp1252")
+
+
+# Dumps written by Windows tools in UTF-16 or UTF-32 (PowerShell's `>` writes UTF-16 with its mark), CRLF lines.
+MARKED_DUMPS = [
+    pytest.param("d.jsonl", "utf-16", lambda data: data, id="utf16-jsonl"),
+    pytest.param("d.jsonl", "utf-32", lambda data: data, id="utf32-jsonl"),
+    pytest.param("d.jsonl.gz", "utf-16", gzip.compress, id="utf16-jsonl-gz"),
+]
+
+
+@pytest.mark.parametrize(("name", "encoding", "pack"), MARKED_DUMPS)
+def test_jsonl_with_a_byte_order_mark_is_read_in_its_encoding(tmp_path, name, encoding, pack):
+    lines = jsonl({"id": "u1", "text": "Un café à Noël : 5 €"}, '{"id": "u2", "text": "coupé', {"id": "u3", "text": "été"})
+    path = write(tmp_path, name, pack(lines.decode("utf-8").replace("\n", "\r\n").encode(encoding)))
+    first, broken, last = read_file(path)
+    assert (first.id, first.text, first.line, first.encoding) == ("u1", "Un café à Noël : 5 €", 1, encoding)
+    assert isinstance(broken, Reject) and broken.line == 2 and broken.reason.startswith("invalid JSON")
+    assert (last.id, last.text, last.line, last.encoding) == ("u3", "été", 3, encoding)
+
+
+def test_html_page_saved_in_utf16_is_read(tmp_path):
+    article = read_one(write(tmp_path, "greve.html", ARTICLE_HTML.encode("utf-16")))
+    assert (article.encoding, article.title, article.published) == ("utf-16", "Grève à la SNCF", "2021-03-04")
+    assert "grève reconductible à partir de lundi" in article.text
 
 
 PUBLISHED_CASES = [
@@ -392,3 +436,8 @@ def test_any_bytes_give_results_and_never_raise(tmp_path, data, name, compress):
     results = list(read_file(path))
     assert results
     assert all(isinstance(r, (RawArticle, Reject)) and r.source == str(path) for r in results)
+
+
+def test_decoding_docstring_examples():
+    result = doctest.testmod(decoding)
+    assert result.attempted > 0 and result.failed == 0
