@@ -53,7 +53,7 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(1), default=_cores, envvar="DEPECHES_WORKERS", help=WORKERS_HELP)
 @click.option("--dask", "dask_address", metavar="ADDRESS", help=DASK_HELP)
 def ingest(paths, db, model, batch_size, quiet, workers, dask_address) -> None:
-    """Read dumps (files or folders of .txt, .html, .jsonl, .jsonl.gz) and load their facts into the store.
+    """Read dumps (files or folders of .txt, .html, .jsonl, .jsonl.gz, .warc, .warc.gz) and load their facts.
 
     Re-ingesting the same dump adds nothing; an article whose text changed replaces its old rows.
     Whatever cannot be read is recorded as a reject with its reason and location.
@@ -63,6 +63,7 @@ def ingest(paths, db, model, batch_size, quiet, workers, dask_address) -> None:
       depeches ingest corpus/samples --db depeches.db
       depeches ingest big.jsonl.gz --workers 2 --db postgresql+psycopg://me@dbhost/depeches
       depeches ingest big.jsonl.gz --dask tcp://scheduler:8786
+      depeches ingest crawl-2024.warc.gz --db depeches.db
     """
     from pipelines.ingest import ingest as run_ingest
     from pipelines.workers import ClusterError

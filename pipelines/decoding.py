@@ -12,7 +12,8 @@ import io
 import re
 from typing import BinaryIO
 
-__all__ = ["UNDECODABLE", "SNIFF_BYTES", "marked_encoding", "is_binary", "decode", "decode_unmarked", "undecodable", "MarkedLines"]
+__all__ = ["UNDECODABLE", "SNIFF_BYTES", "marked_encoding", "is_binary", "decode", "decode_unmarked", "undecodable",
+           "MarkedLines"]
 
 # Leading bytes looked at to tell binary from text: enough for a file header and a few lines,
 # small enough to stay cheap on big dumps (git sniffs about as much).

@@ -1,4 +1,4 @@
-"""Read dumps of news dispatches (.txt, .html/.htm, .jsonl, .jsonl.gz) into articles or rejects.
+"""Read dumps of news dispatches (.txt, .html/.htm, .jsonl, .jsonl.gz, .warc, .warc.gz) into articles or rejects.
 
 Every input gives something back: a RawArticle, or a Reject naming the file (and line) and why.
 Bad input never raises; JSONL dumps are streamed line by line, and no file or line larger than
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from extract.clean import stamp_date
 from extract.dates import parse_published
 from pipelines.decoding import (SNIFF_BYTES, UNDECODABLE, MarkedLines, decode, decode_unmarked, is_binary,
                                 marked_encoding, undecodable)
+from pipelines.warc import Broken, Page, read_pages
 
 __all__ = ["RawArticle", "Reject", "read_paths", "read_file"]
 
@@ -44,8 +46,13 @@ HTML_ERRORS = (ValueError, RecursionError, LxmlError)
 STRING_FIELDS = ("url", "title", "text", "html")
 # JSON names of Python types, so reasons speak the dump's language.
 JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
-# Suffix of gzipped JSONL dumps, matched before the plain one-dot extension.
+# Suffixes of gzipped dumps, matched before the plain one-dot extension.
 GZIP_JSONL = ".jsonl.gz"
+GZIP_WARC = ".warc.gz"
+# Media types of the WARC payloads read as HTML pages; every other one is not an article.
+HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
+# How a payload without a Content-Type starts when it is an HTML page (compared lower-cased, after white space).
+HTML_STARTS = (b"<!doctype html", b"<html")
 # A page's date comes from its markup (meta tags, <time>, structured data), never from a year seen in its text.
 PAGE_DATE_SEARCH = {"extensive_search": False, "original_date": True}
 # Largest one-article file or JSONL line read: a dispatch is a few kB of text and even a bloated
@@ -56,6 +63,12 @@ MAX_DOCUMENT_BYTES = 5_000_000
 SKIP_BYTES = 1 << 20
 # Longest article id: the store's key column holds 255 characters.
 MAX_ID_CHARS = 255
+# Hex digits of the digest that ends the id of a page whose URI is longer than MAX_ID_CHARS: 64 bits tell apart the
+# long URIs of any crawl.
+URI_DIGEST_CHARS = 16
+# Largest `line` stored: the column is a 32-bit integer on PostgreSQL, so a WARC record more than 2 GiB into a file
+# (past the 1 GB the WARC standard advises for a file) is stored without its offset.
+MAX_LINE = 2**31 - 1
 # Characters no store can hold in text: lone surrogates (a file name that is not UTF-8, a JSON
 # "\ud800" escape) cannot be encoded, and PostgreSQL refuses NUL.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -172,8 +185,9 @@ def _too_large(size: int) -> str:
 def _file_kind(path: str) -> str:
     """Return the lower-cased extension that decides how a file is read ('.jsonl.gz' counts as one)."""
     name = os.path.basename(path).lower()
-    if name.endswith(GZIP_JSONL):
-        return GZIP_JSONL
+    for compound in (GZIP_JSONL, GZIP_WARC):
+        if name.endswith(compound):
+            return compound
     return os.path.splitext(name)[1]
 
 
@@ -223,14 +237,78 @@ def _read_html(path: str) -> Iterator[RawArticle | Reject]:
     if isinstance(decoded, Reject):
         yield decoded
         return
-    html, encoding = decoded
+    yield _html_article(path, _stem(path), *decoded)
+
+
+def _html_article(path: str, article_id: str, html: str, encoding: str, line: int | None = None,
+                  url: str | None = None, published: str | None = None) -> RawArticle | Reject:
+    """The article of an HTML page: `url`, when given, wins over the page's canonical url, and `published` serves
+    when the page gives no date."""
     page = _extract_page(html)
     if isinstance(page, str):
-        yield Reject(path, page, id=_stem(path))
+        return Reject(path, page, line, article_id)
+    return _make_article(path, article_id, page.text, encoding, title=page.title, url=url or page.url,
+                         published=page.published or published, line=line)
+
+
+def _read_warc(path: str) -> Iterator[RawArticle | Reject]:
+    """Stream the HTML pages of a WARC file (plain, or gzipped record by record), one article a page; a record's
+    byte offset is its article's or reject's `line`."""
+    found = False
+    try:
+        with open(path, "rb") as stream:
+            for item in read_pages(stream, MAX_DOCUMENT_BYTES):
+                found = True
+                if isinstance(item, Broken):
+                    yield Reject(path, item.reason, _offset_line(item.offset))
+                else:
+                    yield _page_article(path, item)
+    except OSError as error:
+        yield Reject(path, _os_reason(error))
         return
-    yield _make_article(
-        path, _stem(path), page.text, encoding, title=page.title, url=page.url, published=page.published
-    )
+    if not found:
+        yield Reject(path, "no page in WARC file")
+
+
+def _page_article(path: str, page: Page) -> RawArticle | Reject:
+    """The article of a WARC page: its target URI as id and url, its WARC date when the page gives none."""
+    line, article_id = _offset_line(page.offset), _uri_id(page.uri)
+    if article_id is None:
+        return Reject(path, "no target URI", line)
+    if page.status is not None and not 200 <= page.status < 300:
+        return Reject(path, f"not a page: HTTP status {page.status}", line, article_id)
+    if not _is_html(page):
+        return Reject(path, f"not an HTML page: {page.media_type or 'no Content-Type'}", line, article_id)
+    if len(page.payload) > MAX_DOCUMENT_BYTES:
+        return Reject(path, _too_large(max(page.length, len(page.payload))), line, article_id)
+    if is_binary(page.payload[:SNIFF_BYTES]):
+        return Reject(path, "binary file", line, article_id)
+    decoded = decode(page.payload)
+    if decoded is None:
+        return Reject(path, undecodable(page.payload), line, article_id)
+    return _html_article(path, article_id, *decoded, line=line, url=page.uri, published=_iso_date(page.date))
+
+
+def _is_html(page: Page) -> bool:
+    """An HTML page by its media type or, without one, by how its payload starts."""
+    if page.media_type is not None:
+        return page.media_type in HTML_MEDIA_TYPES
+    return page.payload[:SNIFF_BYTES].lstrip().lower().startswith(HTML_STARTS)
+
+
+def _uri_id(uri: str | None) -> str | None:
+    """A page's id: its URI, or when longer than an id may be, its start and a digest of the whole."""
+    uri = _clean(uri)
+    if uri is None or len(uri) <= MAX_ID_CHARS:
+        return uri
+    digest = hashlib.sha256(uri.encode("utf-8", "surrogatepass")).hexdigest()[:URI_DIGEST_CHARS]
+    return f"{uri[:MAX_ID_CHARS - URI_DIGEST_CHARS - 1]}#{digest}"
+
+
+def _offset_line(offset: int) -> int | None:
+    """A record's offset as the `line` it is stored in, or None when unknown (warcio lost count in a file gzipped as a
+    whole) or past what that column holds."""
+    return offset if 0 <= offset <= MAX_LINE else None
 
 
 def _extract_page(html: str) -> _Page | str:
@@ -450,4 +528,6 @@ READERS = {
     ".htm": _read_html,
     ".jsonl": _read_jsonl,
     GZIP_JSONL: _read_jsonl_gz,
+    ".warc": _read_warc,
+    GZIP_WARC: _read_warc,
 }

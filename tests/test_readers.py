@@ -275,7 +275,8 @@ MARKED_DUMPS = [
 
 @pytest.mark.parametrize(("name", "encoding", "pack"), MARKED_DUMPS)
 def test_jsonl_with_a_byte_order_mark_is_read_in_its_encoding(tmp_path, name, encoding, pack):
-    lines = jsonl({"id": "u1", "text": "Un café à Noël : 5 €"}, '{"id": "u2", "text": "coupé', {"id": "u3", "text": "été"})
+    lines = jsonl({"id": "u1", "text": "Un café à Noël : 5 €"}, '{"id": "u2", "text": "coupé',
+                  {"id": "u3", "text": "été"})
     path = write(tmp_path, name, pack(lines.decode("utf-8").replace("\n", "\r\n").encode(encoding)))
     first, broken, last = read_file(path)
     assert (first.id, first.text, first.line, first.encoding) == ("u1", "Un café à Noël : 5 €", 1, encoding)
@@ -428,7 +429,7 @@ def test_read_file_on_a_folder_is_rejected(tmp_path):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=st.binary(max_size=600),
-    name=st.sampled_from(["f.txt", "f.html", "f.jsonl", "f.jsonl.gz"]),
+    name=st.sampled_from(["f.txt", "f.html", "f.jsonl", "f.jsonl.gz", "f.warc", "f.warc.gz"]),
     compress=st.booleans(),
 )
 def test_any_bytes_give_results_and_never_raise(tmp_path, data, name, compress):
