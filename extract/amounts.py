@@ -225,8 +225,13 @@ def _linked(found: re.Match) -> bool:
 
 
 def _after_a_number(text: str, match: re.Match) -> bool:
-    """"2024 - 5 M€": a dash after a number separates, it is no minus sign."""
-    return match.group("sign") == "-" and bool(re.search(r"\d\s?$", text[max(0, match.start() - 3):match.start()]))
+    """"2024 - 5 M€": a dash after a number separates, it is no minus sign; nor is a bullet, a dash and a space
+    opening a line ("- 240 M€ pour le programme 103")."""
+    if match.group("sign") != "-":
+        return False
+    before = text[max(0, match.start() - 3):match.start()]
+    bullet = bool(re.search(r"(?:^|\n)[ \t]*$", before)) and text[match.start("sign") + 1:match.start("sign") + 2].isspace()
+    return bullet or bool(re.search(r"\d\s?$", before))
 
 
 def _amount(text: str, match: re.Match) -> Amount | None:

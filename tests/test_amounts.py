@@ -241,6 +241,10 @@ REAL_DISPATCH_VARIANTS = [
     case("2 millions et demi d'euros", Want(2_500_000)),
     # Not negative: a dash after a number separates; not a range when the first number is no bound of the same kind.
     case("Budget 2024 - 5 M€", Want(5_000_000)),
+    # Nor is a bullet: a dash and a space opening a line; a dash glued to the figure stays a sign.
+    case("Crédits votés :\n- 240 M€ pour le programme 103", Want(240_000_000)),
+    case("Mesures nouvelles\n  - 12,5 M€ d'AE", Want(12_500_000)),
+    case("Solde :\n-3,1 M€ en 2024", Want(-3_100_000)),
     case("en 2023 à 20 M€", Want(20_000_000)),
     case("pour 10 à 15 % et 3 M€", Want(3_000_000)),
 ]
