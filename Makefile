@@ -34,7 +34,7 @@ test: install system-deps
 	$(BIN)/python -m pytest -q
 
 eval: install
-	$(BIN)/depeches eval corpus/gold
+	$(BIN)/depeches eval
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm
