@@ -58,6 +58,9 @@ YEAR_CUES = (rf"{BUDGET_DOCUMENTS}|en|pour|au titre de|depuis|dès|d'ici(?: à)?
              r"début|fin|mi-|courant|conventions?(?: annuelle| financière)?|avenants?|comptes|années?|campagne|"
              r"rentrée|dépense|sur la période|période|à l'horizon|horizon|(?P<entre>entre)|(?P<de>de)|au|à")
 RELATIVE_YEARS = _DATA["relative_years"]
+# How far before its four digits a year expression may start: its longest cue, "projet de loi de finances
+# rectificative pour" (45 characters), and a space, with room to spare.
+YEAR_REACH = 60
 RELATIVE_MONTHS = _DATA["relative_months"]
 RELATIVE_DAYS = _DATA["relative_days"]
 # Dates named by reference to the one before: the same day, or a year before or after it...
@@ -102,7 +105,7 @@ PATTERNS = [
     ("years", Anchored(re.compile(rf"\b(?:(?P<cue>{YEAR_CUES})(?:\s+|(?<=-)))?(?P<year>{YEAR})"
                                   rf"(?:\s*[-/–]\s*(?P<year2>{YEAR}|\d\d(?![\d/-]))|"
                                   rf"(?(de)\s+à|(?(entre)\s+et|(?!)))\s+(?P<until>{YEAR}))?(?!\d|,\d|{NOT_A_YEAR_AFTER})",
-                                  re.I), r"(?:19|20)\d\d", 40)),
+                                  re.I), r"(?:19|20)\d\d", YEAR_REACH)),
     ("thatyear", Anchored(re.compile(r"\b(?:cette année-là|la même année)\b", re.I), "cette année-là|la même année", 0)),
     ("relyear", Anchored(re.compile("(?:" + "|".join(re.escape(k) for k in RELATIVE_YEARS) + ")(?!-là)", re.I),
                          literal_alternation(RELATIVE_YEARS), 0)),
