@@ -43,6 +43,10 @@ NATIONAL = re.compile(r"\b(?:national|nationale|nationaux|nationales|au niveau d
 # Dates that do not date an amount: "depuis sa mise en place fin 2019", "créé en 2014".
 UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en|jusqu'(?:au|à|en)|avant|"
                              r"clôture\w*(?! des comptes))\b[^,.;:()\n]{0,30}$", re.I)
+# An older dispatch appended to a page dates its opening this many years or more before the page's own.
+OLDER_STORY_YEARS = 2
+# ... and opens on its body, named within this many characters: a dispatch's opening has its subject first.
+OPENING_SUBJECT = 60
 # A lead reporting one decision (a vote, a budget, a signature): every amount of the story is part of it and takes its
 # date, not only the lines that break it down.
 DECISION = re.compile(r"\b(?:vot|adopt|délibér|plénière|budget primitif|budget supplémentaire|décision modificative|"
@@ -99,6 +103,7 @@ class Context:
     actors: list[Mention] = ()
     body: str | None = None
     decision: tuple[str | None, str | None] = (None, None)
+    budget_year: str | None = None
 
 
 class _Sentences:
@@ -302,10 +307,22 @@ def _is_unattached(text: str, date: DateMention) -> bool:
     return bool(UNATTACHED_DATE.search(text[max(0, date.start - 40):date.start + len(date.cue or "")]))
 
 
-def _within_decision(ctx: Context) -> bool:
-    """An amount of the lead's decision: the deciding body's money, no unit amount, no national comparison."""
-    return ctx.body is not None and ctx.body == ctx.decision[1] and ctx.amount.per is None \
-        and not NATIONAL.search(ctx.sentence_text)
+def _within_story(ctx: Context) -> bool:
+    """An amount of the story itself: no unit amount, no national comparison, nothing it is compared with."""
+    compared = COMPARED.search(ctx.text[max(0, ctx.amount.start - 20):ctx.amount.start])
+    return ctx.amount.per is None and not compared and not NATIONAL.search(ctx.sentence_text)
+
+
+def _story_date(ctx: Context, story: str | None) -> str | None:
+    """The date a story gives an amount whose sentence gives none: the line it breaks down, the decision of the lead
+    for the deciding body's money, the budget year of the headline ("BP 2025 : …") for the story's amounts."""
+    if story and _continues(ctx):
+        return story
+    if ctx.decision[0] and ctx.body is not None and ctx.body == ctx.decision[1] and _within_story(ctx):
+        return ctx.decision[0]
+    if ctx.budget_year and _within_story(ctx):
+        return ctx.budget_year
+    return None
 
 
 def _decision(sentences: "_Sentences", text: str, lead: int, dates: list[DateMention],
@@ -340,10 +357,9 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_ho
     governing = _governing(ctx, in_sentence, siblings, verbs)
     if governing:
         return min(governing, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
-    if story and _continues(ctx):
-        return story, "story"
-    if ctx.decision[0] and _within_decision(ctx):
-        return ctx.decision[0], "story"
+    told = _story_date(ctx, story)
+    if told:
+        return told, "story"
     compared = COMPARED.search(text[max(0, ctx.amount.start - 20):ctx.amount.start])
     if ctx.previous is not None and body_how == "previous" and not compared:
         earlier = [d for d in dates if ctx.previous.start_char <= d.start < ctx.previous.end_char]
@@ -413,6 +429,59 @@ def _context(doc: Doc, sentences: _Sentences, amount: Amount, orgs: list[Mention
     return Context(amount, text, sentence, sentence_text, previous, in_sentence, _inside(orgs, previous), main, actors)
 
 
+@dataclass(frozen=True)
+class Story:
+    """A dispatch's story, or an older one appended to its page: where it starts, its body, its decision's date and
+    body, and its headline's budget year."""
+
+    start: int
+    main: str | None
+    decision: tuple[str | None, str | None]
+    budget_year: str | None = None
+
+
+def _reference_year(doc: Doc, dates: list[DateMention], lead: int) -> int | None:
+    published = doc._.published
+    if published:
+        return int(str(published)[:4])
+    years = [int(d.value[:4]) for d in dates if d.start < lead]
+    return max(years) if years else None
+
+
+def _appended_start(text: str, sentences: _Sentences, dates: list[DateMention], orgs: list[Mention],
+                    lead: int, year: int | None) -> int | None:
+    """Where an older dispatch appended after the lead starts: a paragraph opening on a body, whose first sentence
+    gives a month or a day OLDER_STORY_YEARS or more before the page ("Le conseil général du Cantal a voté en mars
+    2014 …")."""
+    if year is None:
+        return None
+    for sentence in sentences.spans:
+        line_start = text.rfind("\n", 0, sentence.start_char) + 1
+        if sentence.start_char < lead or text[line_start:sentence.start_char].strip():
+            continue
+        inside = [d for d in dates if sentence.start_char <= d.start < sentence.end_char and len(d.value) >= 7]
+        named = any(sentence.start_char <= m.start < sentence.start_char + OPENING_SUBJECT for m in orgs)
+        if named and inside and int(inside[0].value[:4]) <= year - OLDER_STORY_YEARS:
+            return sentence.start_char
+    return None
+
+
+def _stories(doc: Doc, text: str, sentences: _Sentences, dates: list[DateMention], orgs: list[Mention]) -> list[Story]:
+    """The dispatch's story and, when the page appends one, the older story after it, which keeps its own dates and
+    bodies."""
+    lead = lead_end(text)
+    budget_year = next((d.value for d in dates if d.kind == "budget" and d.end <= _headline_end(text)), None)
+    own = Story(0, main_body(orgs, text), _decision(sentences, text, lead, dates, orgs), budget_year)
+    start = _appended_start(text, sentences, dates, orgs, lead, _reference_year(doc, dates, lead))
+    if start is None:
+        return [own]
+    own = replace(own, main=main_body([m for m in orgs if m.start < start], text))
+    later = [m for m in orgs if m.start >= start]
+    first_date = next(d.value for d in dates if d.start >= start)
+    appended = Story(start, Counter(m.norm for m in later).most_common(1)[0][0], (first_date, later[0].norm))
+    return [own, appended]
+
+
 def attribute(doc: Doc) -> list[Fact]:
     """One fact per amount of a parsed doc with amounts, dates and mentions, in order of appearance."""
     text = text_of(doc)
@@ -420,14 +489,17 @@ def attribute(doc: Doc) -> list[Fact]:
     people = [m for m in mentions if m.label == "PER"]
     orgs = [m for m in mentions if m.label == "ORG" and not _is_affiliation(text, m, people)]
     places = [m for m in mentions if m.region and m.label == "LOC"]
-    facts, main, story, lead, dated = [], main_body(orgs, text), None, lead_end(text), []
+    facts, story, lead, dated = [], None, lead_end(text), []
     dates = [d for d in doc._.dates if not _is_unattached(text, d)]
     sentences = _Sentences(doc)
-    decision = _decision(sentences, text, lead, dates, orgs)
+    stories = _stories(doc, text, sentences, dates, orgs)
     for amount in amounts:
-        ctx = _context(doc, sentences, amount, orgs, main)
+        told = [s for s in stories if s.start <= amount.start][-1]
+        if told.start and story is not None and dated and dated[-1][0].start < told.start:
+            story = None  # an appended story takes no date from the lead's
+        ctx = _context(doc, sentences, amount, orgs, told.main)
         body, role, body_how = _body(doc, ctx)
-        ctx = replace(ctx, body=body, decision=decision)
+        ctx = replace(ctx, body=body, decision=told.decision, budget_year=told.budget_year)
         date, date_how = _date(ctx, dates, amounts, body_how, story)
         if date_how == "none" and (total := _total_date(ctx, amounts, dated)):
             date, date_how = total, "total"

@@ -65,7 +65,23 @@ REGIONS = [
 ]
 
 
-@pytest.mark.parametrize("text, published, amount, nth, field, want", BREAKDOWNS + TABLES + CLAUSES + BODIES + REGIONS)
+# Stories: the headline's budget year dates the story's lines; an older dispatch appended to the page keeps its own.
+STORIES = [
+    case("BP 2026 : la Région Bretagne consolide l'apprentissage\nLes élus ont arrêté les grandes masses.\n"
+         "• 38 M€ pour les lycées\n• 12,4 M€ pour les CFA", "12,4 M€", "date", "2026", published="2025-12-19"),
+    case("BP 2026 : la Région Bretagne consolide l'apprentissage\nLes élus ont arrêté les grandes masses.\n"
+         "• 38 M€ pour les lycées, contre 35 M€ en 2025", "35 M€", "date", "2025", published="2025-12-19"),
+    case("Le Gers aide ses CFA\nLe Département du Gers a voté le 12 février 2025 une aide de 1,5 M€ aux CFA.\n"
+         "Le conseil général de l'Allier a décidé en novembre 2012 d'attribuer 2,2 M€ à l'IUT de Moulins, "
+         "qui compte 600 étudiants.", "2,2 M€", "date", "2012-11", published="2025-02-14"),
+    case("Le Gers aide ses CFA\nLe Département du Gers a voté le 12 février 2025 une aide de 1,5 M€ aux CFA.\n"
+         "Le conseil général de l'Allier a décidé en novembre 2012 d'attribuer des crédits à l'IUT de Moulins. "
+         "L'enveloppe atteint 2,2 M€.", "2,2 M€", "body", "Département de l'Allier", published="2025-02-14"),
+]
+
+
+@pytest.mark.parametrize("text, published, amount, nth, field, want",
+                         BREAKDOWNS + TABLES + CLAUSES + BODIES + REGIONS + STORIES)
 def test_attribution(nlp, text, published, amount, nth, field, want):
     (extraction,) = extract_docs(nlp, [(text, published)])
     facts = [f for f in extraction.facts if text[f.start:f.end] == amount]
