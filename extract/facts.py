@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract import text_of
 from extract.entities import lead_end
+from extract.knowledge import entry
 from extract.regions import names_region
 from extract.types import Amount, DateMention, Fact, Mention
 
@@ -47,6 +48,8 @@ UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée
 OLDER_STORY_YEARS = 2
 # ... and opens on its body, named within this many characters: a dispatch's opening has its subject first.
 OPENING_SUBJECT = 60
+# Kinds of body (kb.json) that report on others' money rather than hold their own: never a fact's body.
+SOURCE_KINDS = {"court", "inspection", "parliament"}
 # A lead reporting one decision (a vote, a budget, a signature): every amount of the story is part of it and takes its
 # date, not only the lines that break it down.
 DECISION = re.compile(r"\b(?:vot|adopt|délibér|plénière|budget primitif|budget supplémentaire|décision modificative|"
@@ -482,12 +485,18 @@ def _stories(doc: Doc, text: str, sentences: _Sentences, dates: list[DateMention
     return [own, appended]
 
 
+def _is_source(mention: Mention) -> bool:
+    """A body that audits, inspects or reports (Cour des comptes, inspections, Parliament) names others' money."""
+    known = entry(mention.norm)
+    return known is not None and known.kind in SOURCE_KINDS
+
+
 def attribute(doc: Doc) -> list[Fact]:
     """One fact per amount of a parsed doc with amounts, dates and mentions, in order of appearance."""
     text = text_of(doc)
     mentions, amounts = doc._.mentions, doc._.amounts
     people = [m for m in mentions if m.label == "PER"]
-    orgs = [m for m in mentions if m.label == "ORG" and not _is_affiliation(text, m, people)]
+    orgs = [m for m in mentions if m.label == "ORG" and not _is_affiliation(text, m, people) and not _is_source(m)]
     places = [m for m in mentions if m.region and m.label == "LOC"]
     facts, story, lead, dated = [], None, lead_end(text), []
     dates = [d for d in doc._.dates if not _is_unattached(text, d)]
