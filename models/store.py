@@ -10,14 +10,14 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from models.location import read_only_url, sqlite_file_problem, store_url
 from models.readonly import guard_reads
 from models.search import create_search_index
-from models.writelock import serialise_writes
+from models.writelock import serialise_writes, waited_too_long
 from models.views import VIEWS
 
 __all__ = ["StoreError", "resolve_url", "make_engine", "read_only_engine", "create_store", "upgrade_store",
            "DEFAULT_DB"]
 
 DEFAULT_DB = "depeches.db"
-# How long a writer waits for another writer's lock before giving up, in milliseconds.
+# How long a writer waits for another writer's lock before giving up, in milliseconds (SQLite and PostgreSQL).
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -44,8 +44,8 @@ def _store_url(db: str | URL | None) -> URL:
     return store_url(db if isinstance(db, URL) else db or os.environ.get("DEPECHES_DB") or DEFAULT_DB)
 
 
-def make_engine(db: str | URL | None = None) -> Engine:
-    """An engine for reading and writing the store (SQLite in WAL mode with foreign keys and a busy timeout)."""
+def _engine(db: str | URL | None) -> Engine:
+    """An engine for the store named by --db (SQLite with foreign keys and a busy timeout), taking no write lock."""
     try:
         engine = create_engine(_store_url(db))
     except (ArgumentError, ImportError) as error:
@@ -55,15 +55,23 @@ def make_engine(db: str | URL | None = None) -> Engine:
         if problem:
             raise StoreError(problem)
         event.listen(engine, "connect", _sqlite_pragmas)
-    serialise_writes(engine)
+    return engine
+
+
+def make_engine(db: str | URL | None = None) -> Engine:
+    """An engine for reading and writing the store (SQLite in WAL mode with foreign keys and a busy timeout), whose
+    transactions take the store's write lock, one writer at a time (models/writelock.py)."""
+    engine = _engine(db)
+    serialise_writes(engine, BUSY_TIMEOUT_MS)
     return engine
 
 
 def read_only_engine(db: str | None = None) -> Engine:
-    """An engine that cannot change the store: SQLite opened read-only, other servers in read-only transactions."""
+    """An engine that cannot change the store: SQLite opened read-only, other servers in read-only transactions;
+    it takes no write lock, so it never waits for a writer."""
     url = _store_url(db)
     if url.get_backend_name() != "sqlite":
-        engine = make_engine(url)
+        engine = _engine(url)
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("SET TRANSACTION READ ONLY"))
         return engine
     path = Path(url.database or "")
@@ -122,6 +130,9 @@ def create_store(engine: Engine) -> None:
                     connection.execute(text(sql))
             create_search_index(connection)
     except OperationalError as error:
-        raise StoreError(f"cannot open the store at {engine.url!r}: {error.orig}") from error
+        reason = str(error.orig)
+        if waited_too_long(reason):
+            reason = f"locked by another process past the busy timeout ({reason.strip()}); try again when it is done"
+        raise StoreError(f"cannot open the store at {engine.url!r}: {reason}") from error
     except SQLAlchemyError as error:
         raise StoreError(f"cannot create the store at {engine.url!r}: {error}") from error

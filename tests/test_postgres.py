@@ -4,7 +4,11 @@ The server is named by DEPECHES_TEST_POSTGRES (a SQLAlchemy URL to a database th
 .ci/run starts a throwaway one). Without it the tests are skipped, except under CI=true where they fail.
 """
 
+import json
 import os
+import subprocess
+import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -12,19 +16,24 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from models import SCHEMA_VERSION, create_store, make_engine
+from models import SCHEMA_VERSION, create_store, make_engine, store
 from models.migrations import _config
 from models.schema import Base
 from models.views import VIEWS
+from models.writelock import POSTGRES_WRITE_LOCK
+from pipelines.cli import main
 from pipelines.ingest import ingest
+from pipelines.readers import RawArticle, read_paths
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "corpus" / "samples"
 ONE_ARTICLE = SAMPLES / "txt" / "2021-03_cfa_bretagne.txt"
+SCRIPT = Path(sys.executable).parent / "depeches"
 SERVER_VARIABLE = "DEPECHES_TEST_POSTGRES"
 COMPARED = {
     "articles": "id, source, line, url, title, published, text, content_hash, encoding, main_region",
@@ -113,3 +122,118 @@ def test_ingest_refuses_an_older_postgres_store_until_db_upgrade(pg_db, run_cli)
     code, out, stderr = run_cli("db", "upgrade", "--db", pg_db)
     assert code == 0, stderr
     assert f"from schema version 1 to {SCHEMA_VERSION}" in out
+
+
+# --- two writers at once -------------------------------------------------------------------------------------------
+
+# Articles a batch: small, so that the two runs' batches interleave.
+TOGETHER_BATCH = 2
+# Longest the two ingests may take together: two model loads and the sample corpus on a busy 2-core machine.
+TOGETHER_TIMEOUT_S = 600
+# How long each INSERT into articles holds its transaction open in the slowed store: long enough that the two runs'
+# writes of the same batch overlap, as they do on a server farther away than a local socket.
+SLOW_WRITE_S = 0.3
+SLOW_WRITES = f"""
+CREATE FUNCTION depeches_test_slow_write() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN PERFORM pg_sleep({SLOW_WRITE_S}); RETURN NULL; END $$;
+CREATE TRIGGER depeches_test_slow_write AFTER INSERT ON articles
+FOR EACH STATEMENT EXECUTE FUNCTION depeches_test_slow_write();
+"""
+POLL_S = 0.1
+# Short wait for the write lock, for the test that holds it on purpose.
+SHORT_LOCK_MS = 300
+
+
+def _ingest_process(dump: Path, url: str) -> subprocess.Popen:
+    environ = {k: v for k, v in os.environ.items() if k != "DEPECHES_DB"}
+    return subprocess.Popen([str(SCRIPT), "ingest", str(dump), "--db", url, "--quiet", "--workers", "1",
+                             "--batch-size", str(TOGETHER_BATCH)], env=environ, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _write_dump(path: Path) -> int:
+    """The sample corpus as one JSONL dump; returns its number of articles."""
+    articles = [a for a in read_paths([SAMPLES]) if isinstance(a, RawArticle)]
+    path.write_text("".join(json.dumps({"id": a.id, "title": a.title, "published": a.published, "text": a.text},
+                                       ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+    return len(articles)
+
+
+def _scalar(url: str, sql: str):
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql(sql).scalar()
+    finally:
+        engine.dispose()
+
+
+def test_two_ingests_at_once_end_with_the_store_one_run_makes(pg_db, tmp_path, nlp):
+    dump = tmp_path / "dump.jsonl"
+    size = _write_dump(dump)
+    clean = tmp_path / "clean.db"
+    ingest([dump], str(clean), batch_size=TOGETHER_BATCH, progress=False, workers=1)
+    engine = make_engine(pg_db)
+    create_store(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(SLOW_WRITES)
+    engine.dispose()
+    processes = [_ingest_process(dump, pg_db), _ingest_process(dump, pg_db)]
+    try:
+        results = [p.communicate(timeout=TOGETHER_TIMEOUT_S) for p in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+    for process, (out, err) in zip(processes, results):
+        assert process.returncode == 0 and "Traceback" not in err, err
+        assert f"read {size} articles" in out
+    assert rows(pg_db) == rows(f"sqlite:///{clean}")
+    assert _scalar(pg_db, "SELECT count(*) FROM runs WHERE finished_at IS NOT NULL") == 2
+
+
+def _lock_waiters(url: str) -> int:
+    """How many connections wait for the write lock of models/writelock.py."""
+    return _scalar(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                        f"AND (classid::bigint << 32) + objid::bigint = {POSTGRES_WRITE_LOCK}")
+
+
+def test_two_ingests_on_a_new_database_create_one_store(pg_db, nlp):
+    holder = create_engine(pg_db)
+    with holder.connect() as connection:  # held until both runs wait for it, at their first transaction
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({POSTGRES_WRITE_LOCK})")
+        processes = [_ingest_process(ONE_ARTICLE, pg_db), _ingest_process(ONE_ARTICLE, pg_db)]
+        deadline = time.monotonic() + TOGETHER_TIMEOUT_S
+        while _lock_waiters(pg_db) < 2 and time.monotonic() < deadline and all(p.poll() is None for p in processes):
+            time.sleep(POLL_S)
+        waiting = _lock_waiters(pg_db)
+        connection.exec_driver_sql(f"SELECT pg_advisory_unlock({POSTGRES_WRITE_LOCK})")
+    holder.dispose()
+    try:
+        results = [p.communicate(timeout=TOGETHER_TIMEOUT_S) for p in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+    assert waiting == 2, results
+    for process, (out, err) in zip(processes, results):
+        assert process.returncode == 0 and "Traceback" not in err, err
+    assert _scalar(pg_db, "SELECT version_num FROM alembic_version") == f"{SCHEMA_VERSION:04d}"
+    assert _scalar(pg_db, "SELECT count(*) FROM articles") == 1
+
+
+def test_a_writer_waits_for_the_write_lock_and_readers_do_not(pg_db, monkeypatch, run_cli):
+    create_store(make_engine(pg_db))
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", SHORT_LOCK_MS)
+    holder = create_engine(pg_db)
+    with holder.connect() as connection:  # another writer, in the middle of a transaction
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({POSTGRES_WRITE_LOCK})")
+        code, out, err = run_cli("query", "SELECT count(*) AS n FROM articles", "--db", pg_db, "--format", "csv",
+                                 timeout=60)
+        assert code == 0 and out.split() == ["n", "0"], err
+        result = CliRunner().invoke(main, ["ingest", str(ONE_ARTICLE), "--db", pg_db, "--quiet", "--workers", "1"])
+        connection.exec_driver_sql(f"SELECT pg_advisory_unlock({POSTGRES_WRITE_LOCK})")
+    holder.dispose()
+    assert result.exit_code != 0
+    assert "locked by another process" in result.output and "Traceback" not in result.output
+    assert _scalar(pg_db, "SELECT count(*) FROM articles") == 0
