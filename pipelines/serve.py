@@ -5,6 +5,7 @@ ingest shows up on the next page load. A store made by an older depeches gets it
 first (the only write, done before serving, with the store's own create_store).
 """
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,14 +17,14 @@ from models import StoreError, create_store, make_engine, read_only_engine, reso
 from models.search import SEARCH_TABLE, search_index_exists
 from models.views import VIEWS
 from pipelines.desk.links import DASHBOARD_PATH
-from pipelines.site import DATABASE_NAME, SITE_DIR, cells, functions, jinja, pages
+from pipelines.site import DATABASE_NAME, SITE_DIR, cells, errors, functions, jinja, pages
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Site", "store_path", "prepare_store", "site_metadata", "make_datasette",
            "serve"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
-PLUGINS = (cells, functions, jinja, pages)
+PLUGINS = (cells, errors, functions, jinja, pages)
 # Datasette's limits, raised for the event views (their grouping runs at every query) and the desk's queries.
 SETTINGS = {"sql_time_limit_ms": 5_000, "facet_time_limit_ms": 1_000, "default_page_size": 50,
             "max_returned_rows": 2_000, "suggest_facets": False}
@@ -81,6 +82,7 @@ def site_metadata() -> dict:
 def _register_plugins() -> None:
     from datasette.plugins import pm
 
+    errors.quiet_datasette()
     for module in PLUGINS:
         if not pm.is_registered(module):
             pm.register(module, name=f"depeches.{module.__name__.rsplit('.', 1)[-1]}")
@@ -88,12 +90,12 @@ def _register_plugins() -> None:
 
 def make_datasette(path: Path):
     """A Datasette instance serving the store at `path` read-only under the name 'depeches'."""
-    from datasette.app import Database, Datasette
+    from datasette.app import Datasette
 
     _register_plugins()
     datasette = Datasette(metadata=site_metadata(), template_dir=str(SITE_DIR / "templates"),
                           static_mounts=[(STATIC_MOUNT, str(SITE_DIR / "static"))], settings=SETTINGS)
-    datasette.add_database(Database(datasette, path=str(path), is_mutable=True), name=DATABASE_NAME)
+    datasette.add_database(errors.QuietDatabase(datasette, path=str(path), is_mutable=True), name=DATABASE_NAME)
     if "_memory" in datasette.databases:
         datasette.remove_database("_memory")
     return datasette
@@ -109,6 +111,7 @@ def serve(site: Site, announce=print) -> None:
         announce(f"added the event views and the search index ({SEARCH_TABLE}) to {site.path}")
     datasette = make_datasette(site.path)
     asyncio.run(datasette.invoke_startup())
+    errors.log_to(sys.stderr)
     announce(f"serving {site.path} read-only at {site.url}")
     announce(f"dashboard: {site.url.rstrip('/')}{DASHBOARD_PATH}   (Ctrl-C to stop)")
     uvicorn.run(datasette.app(), host=site.host, port=site.port, log_level="warning", lifespan="on")

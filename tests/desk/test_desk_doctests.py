@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["pipelines.desk.fold", "pipelines.desk.charts", "pipelines.desk.links", "pipelines.desk.since",
-           "pipelines.desk.highlight", "pipelines.site.jinja"]
+           "pipelines.desk.highlight", "pipelines.site.jinja", "pipelines.site.errors"]
 
 
 @pytest.mark.parametrize("name", MODULES)
