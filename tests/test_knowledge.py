@@ -4,6 +4,7 @@ apart from organisations, generic nouns resolved to the body they stand for, peo
 import pytest
 
 from extract.anaphora import resolve_generics
+from extract.bodies import find_bodies
 from extract.knowledge import known_spans
 from extract.nlp import extract_docs, load
 from extract.types import Mention
@@ -37,6 +38,74 @@ KNOWN_NAMES = [
 
 @pytest.mark.parametrize("text, want", KNOWN_NAMES)
 def test_known_names(text, want):
+    assert [(s.text, s.label_, s.kb_id_) for s in known_spans(text)] == want
+
+
+# Bodies named by a kind and a place or a name, canonicalised whole, with the region of the place when it is known;
+# foreign bodies take no French region. A plural names a kind of body, not a body.
+PATTERN_BODIES = [
+    case("La mission locale de Laval a reçu 2 M€.", [("mission locale de Laval", "Mission locale de Laval",
+                                                      "Pays de la Loire")]),
+    case("La Mission Locale du Pays de Morlaix signe.", [("Mission Locale du Pays de Morlaix",
+                                                         "Mission locale du Pays de Morlaix", None)], "unknown place"),
+    case("Les missions locales recevront 50 M€.", [], "plural"),
+    case("L'IUT d'Annecy et l'institut universitaire de technologie de Lannion.",
+         [("IUT d'Annecy", "IUT d'Annecy", "Auvergne-Rhône-Alpes"),
+          ("institut universitaire de technologie de Lannion", "IUT de Lannion", "Bretagne")]),
+    case("Le lycée professionnel Jean-Moulin ouvre.", [("lycée professionnel Jean-Moulin",
+                                                       "Lycée professionnel Jean-Moulin", None)]),
+    case("Le CFA de la chambre de métiers et le BTP CFA de l'Orne.",
+         [("CFA de la chambre de métiers", "CFA de la chambre de métiers", None),
+          ("BTP CFA de l'Orne", "BTP CFA de l'Orne", "Normandie")]),
+    case("Les CFA de la région et 14 CFA du Gard.", [], "CFA in the plural"),
+    case("La chambre de métiers et de l'artisanat de la Sarthe et la CCI de Lyon.",
+         [("chambre de métiers et de l'artisanat de la Sarthe", "Chambre de métiers et de l'artisanat de la Sarthe",
+           "Pays de la Loire"), ("CCI de Lyon", "CCI de Lyon", "Auvergne-Rhône-Alpes")]),
+    case("La CCI de Bretagne vote.", [("CCI de Bretagne", "CCI Bretagne", "Bretagne")], "the base's own name"),
+    case("Le rectorat de Lille et l'académie de Lyon.", [("rectorat de Lille", "Rectorat de Lille", "Hauts-de-France"),
+                                                        ("académie de Lyon", "Académie de Lyon", "Auvergne-Rhône-Alpes")]),
+    case("L'Académie des sciences publie.", [], "a learned society, not an académie"),
+    case("L'UFR de sciences et la faculté de médecine de Tours.",
+         [("UFR de sciences", "UFR de sciences", None),
+          ("faculté de médecine de Tours", "Faculté de médecine de Tours", "Centre-Val de Loire")]),
+    case("Elle a la faculté de choisir.", [], "faculté as a power"),
+    case("La Ville de Lille et la mairie de Nantes.", [("Ville de Lille", "Ville de Lille", "Hauts-de-France"),
+                                                      ("mairie de Nantes", "Ville de Nantes", "Pays de la Loire")]),
+    case("Le gouvernement britannique et le département américain du Travail.",
+         [("gouvernement britannique", "Gouvernement britannique", None),
+          ("département américain du Travail", "Département américain du Travail", None)], "foreign"),
+    case("Le gouvernement a annoncé 2 M€.", [("gouvernement", "État", None)], "the French government"),
+    case("Le canton du Jura et le Land de Bade-Wurtemberg.", [("canton du Jura", "Canton du Jura", None),
+                                                             ("Land de Bade-Wurtemberg", "Land de Bade-Wurtemberg", None)]),
+    case("Avec la Confédération, le canton finance.", [("Confédération", "Confédération suisse", None)]),
+    case("La Confédération générale du travail proteste.", [("Confédération générale du travail", "CGT", None)],
+         "a union"),
+    case("L'AMI « Compétences et métiers d'avenir » (CMA) de France 2030.", [], "an acronym before a plan's name"),
+]
+
+
+@pytest.mark.parametrize("text, want", PATTERN_BODIES)
+def test_bodies_named_by_a_pattern(text, want):
+    assert [(m.text, m.norm, m.region) for m in find_bodies(text)] == want
+
+
+# Local authorities beyond regions and départements, and international bodies, are in the knowledge base.
+LOCAL_AND_FOREIGN = [
+    case("Bordeaux Métropole", [("Bordeaux Métropole", "ORG", "Bordeaux Métropole")]),
+    case("la MEL", [("MEL", "ORG", "Métropole européenne de Lille")]),
+    case("la communauté urbaine de Strasbourg", [("communauté urbaine de Strasbourg", "ORG",
+                                                  "Eurométropole de Strasbourg")], "former name"),
+    case("la Métropole Aix-Marseille-Provence", [("Métropole Aix-Marseille-Provence", "ORG",
+                                                  "Métropole d'Aix-Marseille-Provence")]),
+    case("l'ESA et l'ONU", [("ESA", "ORG", "Agence spatiale européenne"), ("ONU", "ORG", "Organisation des Nations unies")]),
+    case("le plan Université 2000 puis U3M", [("plan Université 2000", "PROG", "Université 2000"), ("U3M", "PROG", "U3M")],
+         "university plans are programmes"),
+    case("le programme Interreg", [("programme Interreg", "PROG", "Interreg")]),
+]
+
+
+@pytest.mark.parametrize("text, want", LOCAL_AND_FOREIGN)
+def test_local_and_foreign_bodies(text, want):
     assert [(s.text, s.label_, s.kb_id_) for s in known_spans(text)] == want
 
 
