@@ -12,7 +12,7 @@ from extract.patterns import Anchored
 from extract.regions import find_places, place_alternation, region_of
 from extract.types import Mention
 
-__all__ = ["canonical", "is_not_body", "find_bodies", "REGIONAL_BODIES"]
+__all__ = ["canonical", "is_not_body", "is_budget_act", "find_bodies", "REGIONAL_BODIES"]
 
 # Bodies that exist once per region: "Transitions Pro Normandie" names the body; a Dreets keeps its national name
 # but carries its region for attribution.
@@ -53,6 +53,19 @@ def _not_bodies() -> frozenset:
 def is_not_body(name: str) -> bool:
     """True for publisher and programme names that are never bodies (AEF info, PIC, France 2030…)."""
     return name in _not_bodies()
+
+
+# A budget act's acronym reads as such after these words or before a year: "en LFI", "la LFI 2024".
+BUDGET_BEFORE = re.compile(r"(?:\ben|\bla|\bde la)\s$", re.I)
+BUDGET_AFTER = re.compile(r"\s?(?:19|20)\d\d\b")
+
+
+def is_budget_act(text: str, span: Span) -> bool:
+    """True for a name of the base that is here a budget act's acronym ("la LFI 2024" is no party)."""
+    if span.text not in load_json("bodies.json")["budget_acts"]["names"]:
+        return False
+    before = text[max(0, span.start_char - 6):span.start_char]
+    return bool(BUDGET_BEFORE.search(before) or BUDGET_AFTER.match(text, span.end_char))
 
 
 @lru_cache(maxsize=1)
@@ -208,7 +221,8 @@ def find_bodies(text: str, main: str | None = None, known: list[Span] | None = N
     institutions, named, patterned = _scan(text)
     found = _over_known(patterned, known)
     for span in known:
-        if span.label_ == "ORG" and not _overlaps(span.start_char, span.end_char, found):
+        if span.label_ == "ORG" and not _overlaps(span.start_char, span.end_char, found) \
+                and not is_budget_act(text, span):
             found.append(_known_body(text, span, main))
     found += [m for m in (_institution(m, main) for m in institutions)
               if m is not None and not _overlaps(m.start, m.end, found)]

@@ -154,6 +154,24 @@ def test_people(nlp, text, want):
     assert [m.norm for m in mentions(nlp, text) if m.label == "PER"] == want
 
 
+# Budget jargon, titles and roles, bare generic words and legal forms are never organisations, whatever the model says.
+NEVER_ORGANISATIONS = [
+    case("Le BP 2025 prévoit 3 M€ d'AE et 2 M€ de CP, hors TVA.", set(), "budget jargon"),
+    case("La LFI 2024 et le PLFR prévoient 10 M€ ; le DM1 ajoute 2 M€ au compte administratif (CA).", set(),
+         "budget acts"),
+    case("En LFI, le programme 150 reçoit 14 Md€.", set(), "a budget act after 'en'"),
+    case("Les députés de La France insoumise ont voté contre.", {"LFI"}, "the party under its name"),
+    case("Sénatrice de la Drôme depuis 2020, elle préside la commission.", set(), "a side box's title"),
+    case("Président de l'université de Lille, il a présenté le budget.", {"Université de Lille"}, "a title before a body"),
+    case("Le PRES Université de Toulouse obtient 5 M€.", {"Université de Toulouse"}, "a legal form before a name"),
+]
+
+
+@pytest.mark.parametrize("text, want", NEVER_ORGANISATIONS)
+def test_never_organisations(nlp, text, want):
+    assert {m.norm for m in mentions(nlp, text) if m.label == "ORG"} == want
+
+
 def test_programmes_are_never_organisations(nlp):
     text = ("Le Plan d'investissement dans les compétences et le Programme d'investissements d'avenir financent "
             "l'Afpa, qui touche 3 M€ du FSE.")
