@@ -210,6 +210,28 @@ def _over_known(patterned: list[Mention], known: list[Span]) -> list[Mention]:
             if all(_contains(m, s.start_char, s.end_char) for s in known if s.start_char < m.end and m.start < s.end_char)]
 
 
+# An acronym in brackets inside a name: "la chambre régionale de métiers et de l'artisanat (CRMA) Grand Est".
+BRACKETED_ACRONYM = re.compile(r" \((?=[A-Z])[\w&'-]{2,12}\)(?= )")
+# How far before and after the bracket a name cut by it may reach.
+CUT_NAME_REACH = 120
+
+
+def _cut_by_bracket(text: str, main: str | None) -> list[Mention]:
+    """Names of the base or of a pattern that an acronym in brackets cuts in two: each is found in the text read
+    without the bracket, and kept when it runs across it (the bracket belongs to the mention)."""
+    found = []
+    for bracket in BRACKETED_ACRONYM.finditer(text):
+        start, end = max(0, bracket.start() - CUT_NAME_REACH), min(len(text), bracket.end() + CUT_NAME_REACH)
+        cut, width = bracket.start() - start, bracket.end() - bracket.start()
+        window = text[start:bracket.start()] + text[bracket.end():end]
+        spans = [_known_body(window, s, main) for s in known_spans(window) if s.label_ == "ORG"]
+        for m in spans + _patterned(window, window.casefold()):
+            if m.start < cut < m.end and not _overlaps(start + m.start, start + m.end + width, found):
+                found.append(Mention("ORG", text[start + m.start:start + m.end + width], m.norm, start + m.start,
+                                     start + m.end + width, m.region))
+    return found
+
+
 def find_bodies(text: str, main: str | None = None, known: list[Span] | None = None) -> list[Mention]:
     """Bodies of the knowledge base (`known`: its spans in the text, found here when not given), regional
     institutions and universities or schools named by pattern: ORG mentions with canonical names, in order.
@@ -219,7 +241,8 @@ def find_bodies(text: str, main: str | None = None, known: list[Span] | None = N
     """
     known = known_spans(text) if known is None else known
     institutions, named, patterned = _scan(text)
-    found = _over_known(patterned, known)
+    found = _cut_by_bracket(text, main) if BRACKETED_ACRONYM.search(text) else []
+    found += [m for m in _over_known(patterned, known) if not _overlaps(m.start, m.end, found)]
     for span in known:
         if span.label_ == "ORG" and not _overlaps(span.start_char, span.end_char, found) \
                 and not is_budget_act(text, span):

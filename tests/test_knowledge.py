@@ -81,6 +81,13 @@ PATTERN_BODIES = [
     case("La Confédération générale du travail proteste.", [("Confédération générale du travail", "CGT", None)],
          "a union"),
     case("L'AMI « Compétences et métiers d'avenir » (CMA) de France 2030.", [], "an acronym before a plan's name"),
+    # A name cut by its acronym in brackets is one body, the bracket inside it.
+    case("La chambre régionale de métiers et de l'artisanat (CRMA) Grand Est signe.",
+         [("chambre régionale de métiers et de l'artisanat (CRMA) Grand Est", "CMA Grand Est", "Grand Est")],
+         "a name of the base cut"),
+    case("La chambre de métiers et de l'artisanat (CMA) de la Sarthe signe.",
+         [("chambre de métiers et de l'artisanat (CMA) de la Sarthe", "Chambre de métiers et de l'artisanat de la Sarthe",
+           "Pays de la Loire")], "a pattern's name cut"),
 ]
 
 
