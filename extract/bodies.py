@@ -210,8 +210,9 @@ def _over_known(patterned: list[Mention], known: list[Span]) -> list[Mention]:
             if all(_contains(m, s.start_char, s.end_char) for s in known if s.start_char < m.end and m.start < s.end_char)]
 
 
-# An acronym in brackets inside a name: "la chambre régionale de métiers et de l'artisanat (CRMA) Grand Est".
-BRACKETED_ACRONYM = re.compile(r" \((?=[A-Z])[\w&'-]{2,12}\)(?= )")
+# An acronym in brackets inside a name, the name going on after it with a capital or a "de": "la chambre régionale
+# de métiers et de l'artisanat (CRMA) Grand Est", "la chambre de métiers (CMA) de la Sarthe".
+BRACKETED_ACRONYM = re.compile(r" \((?=[A-Z])[\w&'-]{2,12}\)(?= (?:[A-ZÉÈÎ]|de |du |des |d'))")
 # How far before and after the bracket a name cut by it may reach.
 CUT_NAME_REACH = 120
 
