@@ -127,6 +127,9 @@ GENERICS = [
     pytest.param("Le Département du Gard et la CDC signent. Le département apporte 2 M€.",
          [body("Département du Gard", 0, 19, "Occitanie"), body("Caisse des dépôts", 26, 33)],
          [("Le département", "Département du Gard")], id="département"),
+    pytest.param("Rennes Métropole et la Région Bretagne signent. La métropole apporte 2 M€.",
+         [body("Rennes Métropole", 0, 16, "Bretagne"), body("Région Bretagne", 23, 38, "Bretagne")],
+         [("La métropole", "Rennes Métropole")], id="métropole"),
     pytest.param("Le département apporte 2 M€.", [], [], id="no body to stand for"),
 ]
 
