@@ -1,6 +1,7 @@
 """Bodies: organisations of the field found by gazetteer, with canonical names, and regions as institutions."""
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.tokens import Span
@@ -11,7 +12,7 @@ from extract.patterns import Anchored
 from extract.regions import find_places, place_alternation, region_of
 from extract.types import Mention
 
-__all__ = ["canonical", "is_not_body", "find_bodies", "REGIONAL_BODIES"]
+__all__ = ["canonical", "is_not_body", "is_budget_act", "find_bodies", "REGIONAL_BODIES"]
 
 # Bodies that exist once per region: "Transitions Pro Normandie" names the body; a Dreets keeps its national name
 # but carries its region for attribution.
@@ -52,6 +53,19 @@ def _not_bodies() -> frozenset:
 def is_not_body(name: str) -> bool:
     """True for publisher and programme names that are never bodies (AEF info, PIC, France 2030…)."""
     return name in _not_bodies()
+
+
+# A budget act's acronym reads as such after these words or before a year: "en LFI", "la LFI 2024".
+BUDGET_BEFORE = re.compile(r"(?:\ben|\bla|\bde la)\s$", re.I)
+BUDGET_AFTER = re.compile(r"\s?(?:19|20)\d\d\b")
+
+
+def is_budget_act(text: str, span: Span) -> bool:
+    """True for a name of the base that is here a budget act's acronym ("la LFI 2024" is no party)."""
+    if span.text not in load_json("bodies.json")["budget_acts"]["names"]:
+        return False
+    before = text[max(0, span.start_char - 6):span.start_char]
+    return bool(BUDGET_BEFORE.search(before) or BUDGET_AFTER.match(text, span.end_char))
 
 
 @lru_cache(maxsize=1)
@@ -136,6 +150,89 @@ def _overlaps(start: int, end: int, found: list[Mention]) -> bool:
     return any(f.start < end and start < f.end for f in found)
 
 
+@dataclass(frozen=True)
+class PatternBody:
+    """A kind of body named by a pattern ("la mission locale de Laval"): its scan, the canonical words of its head
+    (None: the head as written, capitalised), and whether it is foreign (no French region)."""
+
+    scan: Anchored
+    name: str | None
+    foreign: bool
+
+
+@lru_cache(maxsize=1)
+def _pattern_bodies() -> tuple[PatternBody, ...]:
+    data = load_json("bodies.json")["pattern_bodies"]
+    found = []
+    for row in data["bodies"]:
+        pattern = row["pattern"]
+        for part, regex in data["parts"].items():
+            pattern = pattern.replace(f"<{part}>", regex)
+        scan = Anchored(re.compile(rf"(?<![\w-])(?:{pattern})"), row["core"], row.get("reach", 0))
+        found.append(PatternBody(scan, row.get("name"), row.get("foreign", False)))
+    return tuple(found)
+
+
+LEADING_LINK = re.compile(r"^\s*(?:de la |de l'|des |du |de |d')?")
+
+
+def _pattern_body(match: re.Match, body: PatternBody) -> Mention:
+    """A body named by a pattern, under its canonical name: the kind's words, then the rest as written."""
+    text = match.string
+    head = match.group("head")
+    rest = text[match.end("head"):match.end()]
+    lead = text[match.start():match.start("head")] + (body.name or head)
+    region = None
+    if not body.foreign:
+        places = find_places(rest)
+        region = places[0].region if places else region_of(LEADING_LINK.sub("", rest))
+    return Mention("ORG", match.group(0), lead[0].upper() + lead[1:] + rest, match.start(), match.end(), region)
+
+
+def _patterned(text: str, folded: str) -> list[Mention]:
+    """Bodies named by a pattern, the longest where two overlap, in order."""
+    found = [_pattern_body(m, body) for body in _pattern_bodies() for m in body.scan.finditer(text, folded)]
+    kept: list[Mention] = []
+    for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+        if not _overlaps(mention.start, mention.end, kept):
+            kept.append(mention)
+    return kept
+
+
+def _contains(outer: Mention, start: int, end: int) -> bool:
+    return outer.start <= start and end <= outer.end and outer.end - outer.start > end - start
+
+
+def _over_known(patterned: list[Mention], known: list[Span]) -> list[Mention]:
+    """The bodies named by a pattern that hold, longer, every name of the knowledge base they overlap: "le
+    gouvernement britannique" is not the État; "la CCI de Bretagne" stays the base's own name."""
+    return [m for m in patterned
+            if all(_contains(m, s.start_char, s.end_char) for s in known if s.start_char < m.end and m.start < s.end_char)]
+
+
+# An acronym in brackets inside a name, the name going on after it with a capital or a "de": "la chambre régionale
+# de métiers et de l'artisanat (CRMA) Grand Est", "la chambre de métiers (CMA) de la Sarthe".
+BRACKETED_ACRONYM = re.compile(r" \((?=[A-Z])[\w&'-]{2,12}\)(?= (?:[A-ZÉÈÎ]|de |du |des |d'))")
+# How far before and after the bracket a name cut by it may reach.
+CUT_NAME_REACH = 120
+
+
+def _cut_by_bracket(text: str, main: str | None) -> list[Mention]:
+    """Names of the base or of a pattern that an acronym in brackets cuts in two: each is found in the text read
+    without the bracket, and kept when it runs across it (the bracket belongs to the mention)."""
+    found = []
+    for bracket in BRACKETED_ACRONYM.finditer(text):
+        start, end = max(0, bracket.start() - CUT_NAME_REACH), min(len(text), bracket.end() + CUT_NAME_REACH)
+        cut, width = bracket.start() - start, bracket.end() - bracket.start()
+        window = text[start:bracket.start()] + text[bracket.end():end]
+        spans = [_known_body(window, s, main) for s in known_spans(window) if s.label_ == "ORG"]
+        for m in spans + _patterned(window, window.casefold()):
+            if m.start < cut < m.end and not _overlaps(start + m.start, start + m.end + width, found):
+                found.append(Mention("ORG", text[start + m.start:start + m.end + width], m.norm, start + m.start,
+                                     start + m.end + width, m.region))
+    return found
+
+
 def find_bodies(text: str, main: str | None = None, known: list[Span] | None = None) -> list[Mention]:
     """Bodies of the knowledge base (`known`: its spans in the text, found here when not given), regional
     institutions and universities or schools named by pattern: ORG mentions with canonical names, in order.
@@ -144,11 +241,13 @@ def find_bodies(text: str, main: str | None = None, known: list[Span] | None = N
     ['Région Normandie', 'Caisse des dépôts', 'Transitions Pro Normandie']
     """
     known = known_spans(text) if known is None else known
-    found = []
+    institutions, named, patterned = _scan(text)
+    found = _cut_by_bracket(text, main) if BRACKETED_ACRONYM.search(text) else []
+    found += [m for m in _over_known(patterned, known) if not _overlaps(m.start, m.end, found)]
     for span in known:
-        if span.label_ == "ORG" and not _overlaps(span.start_char, span.end_char, found):
+        if span.label_ == "ORG" and not _overlaps(span.start_char, span.end_char, found) \
+                and not is_budget_act(text, span):
             found.append(_known_body(text, span, main))
-    institutions, named = _scan(text)
     found += [m for m in (_institution(m, main) for m in institutions)
               if m is not None and not _overlaps(m.start, m.end, found)]
     found += [_named(m) for m in named if not _overlaps(m.start(), m.end(), found)]
@@ -156,8 +255,8 @@ def find_bodies(text: str, main: str | None = None, known: list[Span] | None = N
 
 
 @lru_cache(maxsize=2)
-def _scan(text: str) -> tuple[list[re.Match], list[re.Match]]:
-    """The matches of the institution and name patterns, kept for the second look at the same text (with its main
-    region)."""
+def _scan(text: str) -> tuple[list[re.Match], list[re.Match], list[Mention]]:
+    """The matches of the institution and name patterns and the bodies named by a pattern, kept for the second look
+    at the same text (with its main region)."""
     folded = text.casefold()
-    return list(_region_institution().finditer(text, folded)), _named_matches(text, folded)
+    return list(_region_institution().finditer(text, folded)), _named_matches(text, folded), _patterned(text, folded)

@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract import text_of
 from extract.anaphora import resolve_generics
-from extract.bodies import canonical, find_bodies, is_not_body
+from extract.bodies import canonical, find_bodies, is_budget_act, is_not_body
 from extract.data import load_json
 from extract.knowledge import PROGRAMME, SPANS_KEY, known_spans
 from extract.regions import find_places, main_region, region_of
@@ -86,6 +86,8 @@ def _org(span: Span) -> Mention | None:
         return None
     if not any(c.isupper() for c in text) or text.split(" ")[0] in PORTFOLIOS:
         return None
+    if text.split(" ")[0].casefold() in _word_lists()["titles"]:  # "Sénatrice de la Drôme", "Président": a role
+        return None
     if " " not in text and span.doc[span.start].pos_ in ("VERB", "ADJ", "ADV") and not text.isupper():
         return None
     start = span.start_char + span.text.index(text)
@@ -95,7 +97,8 @@ def _org(span: Span) -> Mention | None:
 @lru_cache(maxsize=1)
 def _word_lists() -> dict[str, frozenset]:
     data = load_json("entities.json")
-    return {"programme_heads": frozenset(data["programme_heads"]), "civilities": frozenset(data["civilities"])}
+    return {"programme_heads": frozenset(data["programme_heads"]), "civilities": frozenset(data["civilities"]),
+            "titles": frozenset(data["titles"])}
 
 
 # A one-word name joined by these is a place: "Vitry-sur-Seine", "Mont-de-Marsan", "Saint-Denis", "Aix-en-Provence".
@@ -164,6 +167,8 @@ def find_entities(doc: Doc) -> tuple[list[Mention], str | None]:
     gazetteer = find_bodies(text, main, known)
     gazetteer += resolve_generics(text, gazetteer)
     gazetteer += [Mention(PROGRAMME, s.text, s.kb_id_, s.start_char, s.end_char) for s in known if s.label_ == PROGRAMME]
+    gazetteer += [Mention(PROGRAMME, s.text, s.text, s.start_char, s.end_char) for s in known
+                  if s.label_ != PROGRAMME and is_budget_act(text, s)]  # a budget act is a law, like a programme
     gazetteer += [p for p in places if not _overlaps(p, gazetteer)]
     model = [m for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]
     return sorted(gazetteer + model, key=lambda m: m.start), main

@@ -4,6 +4,7 @@ apart from organisations, generic nouns resolved to the body they stand for, peo
 import pytest
 
 from extract.anaphora import resolve_generics
+from extract.bodies import find_bodies
 from extract.knowledge import known_spans
 from extract.nlp import extract_docs, load
 from extract.types import Mention
@@ -40,6 +41,81 @@ def test_known_names(text, want):
     assert [(s.text, s.label_, s.kb_id_) for s in known_spans(text)] == want
 
 
+# Bodies named by a kind and a place or a name, canonicalised whole, with the region of the place when it is known;
+# foreign bodies take no French region. A plural names a kind of body, not a body.
+PATTERN_BODIES = [
+    case("La mission locale de Laval a reçu 2 M€.", [("mission locale de Laval", "Mission locale de Laval",
+                                                      "Pays de la Loire")]),
+    case("La Mission Locale du Pays de Morlaix signe.", [("Mission Locale du Pays de Morlaix",
+                                                         "Mission locale du Pays de Morlaix", None)], "unknown place"),
+    case("Les missions locales recevront 50 M€.", [], "plural"),
+    case("L'IUT d'Annecy et l'institut universitaire de technologie de Lannion.",
+         [("IUT d'Annecy", "IUT d'Annecy", "Auvergne-Rhône-Alpes"),
+          ("institut universitaire de technologie de Lannion", "IUT de Lannion", "Bretagne")]),
+    case("Le lycée professionnel Jean-Moulin ouvre.", [("lycée professionnel Jean-Moulin",
+                                                       "Lycée professionnel Jean-Moulin", None)]),
+    case("Le CFA de la chambre de métiers et le BTP CFA de l'Orne.",
+         [("CFA de la chambre de métiers", "CFA de la chambre de métiers", None),
+          ("BTP CFA de l'Orne", "BTP CFA de l'Orne", "Normandie")]),
+    case("Les CFA de la région et 14 CFA du Gard.", [], "CFA in the plural"),
+    case("La chambre de métiers et de l'artisanat de la Sarthe et la CCI de Lyon.",
+         [("chambre de métiers et de l'artisanat de la Sarthe", "Chambre de métiers et de l'artisanat de la Sarthe",
+           "Pays de la Loire"), ("CCI de Lyon", "CCI de Lyon", "Auvergne-Rhône-Alpes")]),
+    case("La CCI de Bretagne vote.", [("CCI de Bretagne", "CCI Bretagne", "Bretagne")], "the base's own name"),
+    case("Le rectorat de Lille et l'académie de Lyon.", [("rectorat de Lille", "Rectorat de Lille", "Hauts-de-France"),
+                                                        ("académie de Lyon", "Académie de Lyon", "Auvergne-Rhône-Alpes")]),
+    case("L'Académie des sciences publie.", [], "a learned society, not an académie"),
+    case("L'UFR de sciences et la faculté de médecine de Tours.",
+         [("UFR de sciences", "UFR de sciences", None),
+          ("faculté de médecine de Tours", "Faculté de médecine de Tours", "Centre-Val de Loire")]),
+    case("Elle a la faculté de choisir.", [], "faculté as a power"),
+    case("La Ville de Lille et la mairie de Nantes.", [("Ville de Lille", "Ville de Lille", "Hauts-de-France"),
+                                                      ("mairie de Nantes", "Ville de Nantes", "Pays de la Loire")]),
+    case("Le gouvernement britannique et le département américain du Travail.",
+         [("gouvernement britannique", "Gouvernement britannique", None),
+          ("département américain du Travail", "Département américain du Travail", None)], "foreign"),
+    case("Le gouvernement a annoncé 2 M€.", [("gouvernement", "État", None)], "the French government"),
+    case("Le canton du Jura et le Land de Bade-Wurtemberg.", [("canton du Jura", "Canton du Jura", None),
+                                                             ("Land de Bade-Wurtemberg", "Land de Bade-Wurtemberg", None)]),
+    case("Avec la Confédération, le canton finance.", [("Confédération", "Confédération suisse", None)]),
+    case("La Confédération générale du travail proteste.", [("Confédération générale du travail", "CGT", None)],
+         "a union"),
+    case("L'AMI « Compétences et métiers d'avenir » (CMA) de France 2030.", [], "an acronym before a plan's name"),
+    # A name cut by its acronym in brackets is one body, the bracket inside it.
+    case("La chambre régionale de métiers et de l'artisanat (CRMA) Grand Est signe.",
+         [("chambre régionale de métiers et de l'artisanat (CRMA) Grand Est", "CMA Grand Est", "Grand Est")],
+         "a name of the base cut"),
+    case("La chambre de métiers et de l'artisanat (CMA) de la Sarthe signe.",
+         [("chambre de métiers et de l'artisanat (CMA) de la Sarthe", "Chambre de métiers et de l'artisanat de la Sarthe",
+           "Pays de la Loire")], "a pattern's name cut"),
+]
+
+
+@pytest.mark.parametrize("text, want", PATTERN_BODIES)
+def test_bodies_named_by_a_pattern(text, want):
+    assert [(m.text, m.norm, m.region) for m in find_bodies(text)] == want
+
+
+# Local authorities beyond regions and départements, and international bodies, are in the knowledge base.
+LOCAL_AND_FOREIGN = [
+    case("Bordeaux Métropole", [("Bordeaux Métropole", "ORG", "Bordeaux Métropole")]),
+    case("la MEL", [("MEL", "ORG", "Métropole européenne de Lille")]),
+    case("la communauté urbaine de Strasbourg", [("communauté urbaine de Strasbourg", "ORG",
+                                                  "Eurométropole de Strasbourg")], "former name"),
+    case("la Métropole Aix-Marseille-Provence", [("Métropole Aix-Marseille-Provence", "ORG",
+                                                  "Métropole d'Aix-Marseille-Provence")]),
+    case("l'ESA et l'ONU", [("ESA", "ORG", "Agence spatiale européenne"), ("ONU", "ORG", "Organisation des Nations unies")]),
+    case("le plan Université 2000 puis U3M", [("plan Université 2000", "PROG", "Université 2000"), ("U3M", "PROG", "U3M")],
+         "university plans are programmes"),
+    case("le programme Interreg", [("programme Interreg", "PROG", "Interreg")]),
+]
+
+
+@pytest.mark.parametrize("text, want", LOCAL_AND_FOREIGN)
+def test_local_and_foreign_bodies(text, want):
+    assert [(s.text, s.label_, s.kb_id_) for s in known_spans(text)] == want
+
+
 def body(name, start, end, region=None):
     return Mention("ORG", name, name, start, end, region)
 
@@ -51,6 +127,9 @@ GENERICS = [
     pytest.param("Le Département du Gard et la CDC signent. Le département apporte 2 M€.",
          [body("Département du Gard", 0, 19, "Occitanie"), body("Caisse des dépôts", 26, 33)],
          [("Le département", "Département du Gard")], id="département"),
+    pytest.param("Rennes Métropole et la Région Bretagne signent. La métropole apporte 2 M€.",
+         [body("Rennes Métropole", 0, 16, "Bretagne"), body("Région Bretagne", 23, 38, "Bretagne")],
+         [("La métropole", "Rennes Métropole")], id="métropole"),
     pytest.param("Le département apporte 2 M€.", [], [], id="no body to stand for"),
 ]
 
@@ -83,6 +162,24 @@ PEOPLE = [
 @pytest.mark.parametrize("text, want", PEOPLE)
 def test_people(nlp, text, want):
     assert [m.norm for m in mentions(nlp, text) if m.label == "PER"] == want
+
+
+# Budget jargon, titles and roles, bare generic words and legal forms are never organisations, whatever the model says.
+NEVER_ORGANISATIONS = [
+    case("Le BP 2025 prévoit 3 M€ d'AE et 2 M€ de CP, hors TVA.", set(), "budget jargon"),
+    case("La LFI 2024 et le PLFR prévoient 10 M€ ; le DM1 ajoute 2 M€ au compte administratif (CA).", set(),
+         "budget acts"),
+    case("En LFI, le programme 150 reçoit 14 Md€.", set(), "a budget act after 'en'"),
+    case("Les députés de La France insoumise ont voté contre.", {"LFI"}, "the party under its name"),
+    case("Sénatrice de la Drôme depuis 2020, elle préside la commission.", set(), "a side box's title"),
+    case("Président de l'université de Lille, il a présenté le budget.", {"Université de Lille"}, "a title before a body"),
+    case("Le PRES Université de Toulouse obtient 5 M€.", {"Université de Toulouse"}, "a legal form before a name"),
+]
+
+
+@pytest.mark.parametrize("text, want", NEVER_ORGANISATIONS)
+def test_never_organisations(nlp, text, want):
+    assert {m.norm for m in mentions(nlp, text) if m.label == "ORG"} == want
 
 
 def test_programmes_are_never_organisations(nlp):
