@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract import text_of
 from extract.entities import lead_end
-from extract.knowledge import entry
+from extract.knowledge import PROGRAMME, entry
 from extract.regions import names_region
 from extract.types import Amount, DateMention, Fact, Mention
 
@@ -58,7 +58,7 @@ SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 # Confidence of each way of finding a field: the share of right answers it gives on corpus/gold (`depeches eval`),
 # rounded (down to 0.9 where it rests on a handful of facts). A fact's confidence is their product: the chance that
 # body, date and region are all right.
-BODY_SCORES = {"adjacent": 0.97, "previous": 0.92, "none": 0.9, "syntax": 0.87, "main": 0.86, "clause": 0.85,
+BODY_SCORES = {"programme": 0.8, "adjacent": 0.97, "previous": 0.92, "none": 0.9, "syntax": 0.87, "main": 0.86, "clause": 0.85,
                "sentence": 0.68}
 # The body a dispatch is about must be named at least this often, and more than any other, to stand for amounts
 # whose own sentence names none.
@@ -105,6 +105,7 @@ class Context:
     main_body: str | None = None
     actors: list[Mention] = ()
     body: str | None = None
+    runner: str | None = None
     decision: tuple[str | None, str | None] = (None, None)
     budget_year: str | None = None
 
@@ -243,6 +244,8 @@ def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
         return (ctx.main_body if ctx.main_body in named else ctx.previous_orgs[0].norm), role, "previous"
     if ctx.main_body and not NATIONAL.search(ctx.sentence_text):
         return ctx.main_body, role, "main"
+    if ctx.runner:
+        return ctx.runner, role, "programme"
     return None, None, "none"
 
 
@@ -485,6 +488,16 @@ def _stories(doc: Doc, text: str, sentences: _Sentences, dates: list[DateMention
     return [own, appended]
 
 
+def _runner(programmes: list[Mention], sentence: Span, text: str) -> str | None:
+    """The body that runs the money of the programme the amount's sentence names, or failing that the headline's:
+    "610 M€ pour l'appel générique" is the ANR's, "LFR 2024 : 900 M€ pour l'apprentissage" the State's."""
+    headline_end = _headline_end(text)
+    inside = [p for p in programmes if sentence.start_char <= p.start < sentence.end_char]
+    headline = [p for p in programmes if p.end <= headline_end]
+    found = inside or headline
+    return entry(found[0].norm).runner if found else None
+
+
 def _is_source(mention: Mention) -> bool:
     """A body that audits, inspects or reports (Cour des comptes, inspections, Parliament) names others' money."""
     known = entry(mention.norm)
@@ -502,11 +515,13 @@ def attribute(doc: Doc) -> list[Fact]:
     dates = [d for d in doc._.dates if not _is_unattached(text, d)]
     sentences = _Sentences(doc)
     stories = _stories(doc, text, sentences, dates, orgs)
+    programmes = [m for m in mentions if m.label == PROGRAMME and entry(m.norm) and entry(m.norm).runner]
     for amount in amounts:
         told = [s for s in stories if s.start <= amount.start][-1]
         if told.start and story is not None and dated and dated[-1][0].start < told.start:
             story = None  # an appended story takes no date from the lead's
         ctx = _context(doc, sentences, amount, orgs, told.main)
+        ctx = replace(ctx, runner=_runner(programmes, ctx.sentence, text))
         body, role, body_how = _body(doc, ctx)
         ctx = replace(ctx, body=body, decision=told.decision, budget_year=told.budget_year)
         date, date_how = _date(ctx, dates, amounts, body_how, story)

@@ -34,6 +34,7 @@ class Entry:
     kind: str
     region: str | None
     label: str
+    runner: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +48,8 @@ def entries() -> dict[str, Entry]:
     out = {}
     for section, label in (("bodies", BODY), ("programmes", PROGRAMME)):
         for row in _data()[section]:
-            out[row["name"]] = Entry(row["name"], row.get("kind", "programme"), row.get("region"), label)
+            out[row["name"]] = Entry(row["name"], row.get("kind", "programme"), row.get("region"), label,
+                                     row.get("runner"))
     return out
 
 
