@@ -1,7 +1,8 @@
 """The loader: batches written to the store, each batch all or nothing, re-ingesting idempotent.
 
 Rows are written with bulk INSERTs of plain dictionaries (one statement a table a batch), not ORM objects: the
-same rows at a fifth of the cost, which matters when writing keeps pace with the NLP.
+same rows at a fifth of the cost, which matters when writing keeps pace with the NLP. The event tables
+(models/events.py) are brought up to date in the same transaction, for the facts written and those removed.
 """
 
 import json
@@ -12,9 +13,10 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import Article, Entity, Fact, Reject, Run
+from models.events import EventKey, add_fact_events, regroup, remove_fact_events
 from pipelines.batch import Batch, Prepared, Processed
 
-__all__ = ["Counts", "start_run", "known_ids", "write_batch", "finish_run"]
+__all__ = ["Counts", "start_run", "known_ids", "write_batch", "delete_articles", "finish_run"]
 
 
 @dataclass
@@ -97,13 +99,35 @@ def _batch_rows(batch: Batch, run_id: int) -> _Rows:
     return rows
 
 
-def _replace(connection: Connection, ids: list[str]) -> set[str]:
-    """Delete the stored articles among `ids` with their entities and facts; return the ids that were stored."""
+def _remove(connection: Connection, ids: list[str]) -> tuple[set[str], set[EventKey]]:
+    """Delete the stored articles among `ids` with their entities, facts and fact_events rows; return the ids that
+    were stored and the event keys to regroup."""
     existing = set(connection.scalars(select(Article.id).where(Article.id.in_(ids)))) if ids else set()
-    if existing:
-        connection.execute(delete(Entity).where(Entity.article_id.in_(existing)))
-        connection.execute(delete(Fact).where(Fact.article_id.in_(existing)))
-        connection.execute(delete(Article).where(Article.id.in_(existing)))
+    if not existing:
+        return existing, set()
+    keys = remove_fact_events(connection, existing)
+    connection.execute(delete(Entity).where(Entity.article_id.in_(existing)))
+    connection.execute(delete(Fact).where(Fact.article_id.in_(existing)))
+    connection.execute(delete(Article).where(Article.id.in_(existing)))
+    return existing, keys
+
+
+def delete_articles(connection: Connection, ids: list[str]) -> set[str]:
+    """Delete the stored articles among `ids` with everything derived from them; return the ids that were stored."""
+    existing, keys = _remove(connection, ids)
+    regroup(connection, keys)
+    return existing
+
+
+def _write_rows(connection: Connection, rows: _Rows) -> set[str]:
+    """Write a batch's rows, replacing the articles stored under the same ids; return the ids replaced."""
+    ids = [row["id"] for row in rows.articles]
+    existing, keys = _remove(connection, ids)
+    for table, values in ((Article, rows.articles), (Entity, rows.entities), (Fact, rows.facts),
+                          (Reject, rows.rejects)):
+        if values:
+            connection.execute(insert(table.__table__), values)
+    regroup(connection, keys | add_fact_events(connection, ids))
     return existing
 
 
@@ -111,11 +135,7 @@ def write_batch(engine: Engine, run_id: int, batch: Batch, counts: Counts) -> No
     """Write one batch in one transaction: new articles added, changed ones replaced, rejects recorded."""
     rows = _batch_rows(batch, run_id)
     with engine.begin() as connection:
-        existing = _replace(connection, [item.prepared.raw.id for item in batch.processed])
-        for table, values in ((Article, rows.articles), (Entity, rows.entities), (Fact, rows.facts),
-                              (Reject, rows.rejects)):
-            if values:
-                connection.execute(insert(table.__table__), values)
+        existing = _write_rows(connection, rows)
     counts.read += batch.read
     counts.updated += len(existing)
     counts.new += len(batch.processed) - len(existing)

@@ -32,6 +32,12 @@ COMPARED = {
     "facts": "article_id, seq, amount, amount_max, currency, qualifier, per, body, body_role, date, region, "
              "sentence, start, \"end\", confidence",
     "rejects": "source, line, article_id, reason",
+    "fact_events": "event_id, fact_id, article_id, title, url, source, published, seq, amount, amount_max, currency, "
+                   "qualifier, per, body, body_role, date, event_date, year, region, confidence, sentence, start, "
+                   "\"end\"",
+    "events": "event_id, amount, amount_max, currency, qualifier, per, body, region, first_date, last_date, year, "
+              "sources, mentions, first_published, article_id, sentence",
+    "event_totals": "region, body, year, mention_year, own_year, committed, events, mentions, amount",
 }
 
 
@@ -90,7 +96,7 @@ def test_the_store_is_built_by_the_migrations_on_postgres(pg_db):
 
 def test_ingest_on_postgres_stores_what_it_stores_on_sqlite(pg_db, tmp_path, nlp, run_cli):
     sqlite_db = tmp_path / "same.db"
-    first = ingest([SAMPLES], pg_db, progress=False, workers=1)
+    first = ingest([SAMPLES], pg_db, progress=False, workers=1, batch_size=3)  # events regrouped batch by batch
     ingest([SAMPLES], str(sqlite_db), progress=False, workers=1)
     assert first.counts.new >= 10 and first.counts.facts > 0
     assert rows(pg_db) == rows(f"sqlite:///{sqlite_db}")
