@@ -44,8 +44,11 @@ class FactEvent(Base):
     """A fact with its article's provenance and its event (formerly a view; columns in the view's order)."""
 
     __tablename__ = "fact_events"
+    # Beyond the facets and sorts of the site: the grouping keys, and the articles of a region, of a year's events.
     __table_args__ = (Index("ix_fact_events_key", "amount", "body", "region"),
-                      Index("ix_fact_events_event_id_year", "event_id", "year"))
+                      Index("ix_fact_events_event_id", "event_id", "year", "article_id"),
+                      Index("ix_fact_events_year", "year", "event_id"),
+                      Index("ix_fact_events_region", "region", "article_id"))
     event_id: Mapped[int] = mapped_column(Integer)
     fact_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     article_id: Mapped[str] = mapped_column(String(255), index=True)
@@ -64,8 +67,8 @@ class FactEvent(Base):
     body_role: Mapped[str | None] = mapped_column(String(16))
     date: Mapped[str | None] = mapped_column(String(10))
     event_date: Mapped[str | None] = mapped_column(String(10), index=True)
-    year: Mapped[str | None] = mapped_column(String(4), index=True)
-    region: Mapped[str | None] = mapped_column(String(64), index=True)
+    year: Mapped[str | None] = mapped_column(String(4))
+    region: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float] = mapped_column(Float)
     sentence: Mapped[str] = mapped_column(Text)
     start: Mapped[int] = mapped_column(Integer)
@@ -108,7 +111,8 @@ class EventTotal(Base):
     """
 
     __tablename__ = "event_totals"
-    __table_args__ = (Index("ix_event_totals_cell", "region", "body", "year"),)
+    __table_args__ = (Index("ix_event_totals_cell", "region", "body", "year"),
+                      Index("ix_event_totals_mention_year", "mention_year"))
     id: Mapped[int] = mapped_column(primary_key=True)
     region: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str | None] = mapped_column(Text)
@@ -220,8 +224,9 @@ WHERE fact_events.fact_id = grouped.fact_id AND grouped.old_id <> grouped.new_id
 _MEMBER_COLUMNS = "e.fact_id, e.event_id, e.event_date, e.currency, e.amount, e.amount_max, e.per, e.body, e.region"
 
 
-def _events_sql(source: str) -> str:
-    """The events rows of the fact_events rows `source` (a FROM clause whose fact_events alias is e)."""
+def _events_sql(source: str, where: str = "") -> str:
+    """The events rows of the fact_events rows `source` (a FROM clause whose fact_events alias is e) that meet
+    `where`."""
     return f"""
 INSERT INTO events ({_names(EVENT_COLUMNS)})
 SELECT e.event_id, e.amount, e.amount_max, e.currency,
@@ -229,13 +234,14 @@ SELECT e.event_id, e.amount, e.amount_max, e.currency,
        e.per, e.body, e.region, min(e.event_date), max(e.event_date), substr(min(e.event_date), 1, 4),
        count(DISTINCT e.article_id), count(*), min(e.published), min(e.ingested_at), max(e.ingested_at),
        f.article_id, f.sentence
-FROM {source} JOIN fact_events f ON f.fact_id = e.event_id
+FROM {source} JOIN fact_events f ON f.fact_id = e.event_id {f"WHERE {where}" if where else ""}
 GROUP BY e.event_id, e.amount, e.amount_max, e.currency, e.per, e.body, e.region, f.article_id, f.sentence
 """
 
 
-def _totals_sql(dialect: str, source: str) -> str:
-    """The event_totals rows of the events rows `source` (a FROM clause whose events alias is e)."""
+def _totals_sql(dialect: str, source: str, where: str = "") -> str:
+    """The event_totals rows of the events rows `source` (a FROM clause whose events alias is e) that meet
+    `where`."""
     own = f"CASE WHEN {_same(dialect, 'y.year', 'e.year')} THEN 1 ELSE 0 END"
     committed = (f"CASE WHEN e.currency = '{COMMITTED_CURRENCY}' AND e.per IS NULL AND e.amount > 0 "
                  "THEN 1 ELSE 0 END")
@@ -244,7 +250,7 @@ INSERT INTO event_totals ({_names(TOTAL_COLUMNS)})
 SELECT region, body, year, mention_year, own_year, committed, count(*), sum(mentions), sum(amount)
 FROM (SELECT DISTINCT e.event_id, e.region, e.body, e.year, y.year AS mention_year, {own} AS own_year,
              {committed} AS committed, e.mentions, e.amount
-      FROM {source} JOIN fact_events y ON y.event_id = e.event_id) event_years
+      FROM {source} JOIN fact_events y ON y.event_id = e.event_id {f"WHERE {where}" if where else ""}) event_years
 GROUP BY region, body, year, mention_year, own_year, committed
 """
 
@@ -288,10 +294,14 @@ def _fill(connection: Connection, table: str, columns: tuple[str, ...], rows: li
                            [dict(zip(columns, row)) for row in rows])
 
 
+# The touched rows are few and the tables large: "k CROSS JOIN table" makes SQLite read the touched keys first and
+# look each up in the table's index (its planner has no statistics on a temporary table); PostgreSQL plans as it will.
+_TOUCHED_FACTS = f"{TOUCHED_KEYS} k CROSS JOIN fact_events e"
+
+
 def _cells_of_touched(connection: Connection) -> set[_Cell]:
-    dialect = connection.dialect.name
     rows = connection.exec_driver_sql(f"SELECT DISTINCT e.region, e.body, e.year FROM {TOUCHED_KEYS} k "
-                                      f"JOIN events e ON {_key_join(dialect, 'e')}")
+                                      f"CROSS JOIN events e WHERE {_key_join(connection.dialect.name, 'e')}")
     return {_Cell(*row) for row in rows}
 
 
@@ -302,11 +312,11 @@ def regroup(connection: Connection, keys: set[EventKey]) -> None:
     dialect = connection.dialect.name
     _fill(connection, TOUCHED_KEYS, KEY_COLUMNS, [tuple(getattr(k, c) for c in KEY_COLUMNS) for k in keys])
     cells = _cells_of_touched(connection)
-    join = f"{TOUCHED_KEYS} k JOIN fact_events e ON {_key_join(dialect, 'e')}"
     connection.exec_driver_sql(f"DELETE FROM events WHERE event_id IN (SELECT e.event_id FROM {TOUCHED_KEYS} k "
-                               f"JOIN events e ON {_key_join(dialect, 'e')})")
-    connection.exec_driver_sql(_grouping_sql(f"SELECT {_MEMBER_COLUMNS} FROM {join}"))
-    connection.exec_driver_sql(_events_sql(f"{join}"))
+                               f"CROSS JOIN events e WHERE {_key_join(dialect, 'e')})")
+    connection.exec_driver_sql(_grouping_sql(f"SELECT {_MEMBER_COLUMNS} FROM {_TOUCHED_FACTS} "
+                                             f"WHERE {_key_join(dialect, 'e')}"))
+    connection.exec_driver_sql(_events_sql(_TOUCHED_FACTS, _key_join(dialect, "e")))
     _refresh_totals(connection, cells | _cells_of_touched(connection))
 
 
@@ -318,8 +328,9 @@ def _refresh_totals(connection: Connection, cells: set[_Cell]) -> None:
     dialect = connection.dialect.name
     _fill(connection, TOUCHED_CELLS, ("region", "body", "year"), [(c.region, c.body, c.year) for c in cells])
     connection.exec_driver_sql(f"DELETE FROM event_totals WHERE id IN (SELECT t.id FROM {TOUCHED_CELLS} c "
-                               f"JOIN event_totals t ON {_cell_join(dialect, 't')})")
-    connection.exec_driver_sql(_totals_sql(dialect, f"{TOUCHED_CELLS} c JOIN events e ON {_cell_join(dialect, 'e')}"))
+                               f"CROSS JOIN event_totals t WHERE {_cell_join(dialect, 't')})")
+    connection.exec_driver_sql(_totals_sql(dialect, f"{TOUCHED_CELLS} c CROSS JOIN events e",
+                                           _cell_join(dialect, "e")))
 
 
 def rebuild_events(connection: Connection) -> None:

@@ -1,20 +1,14 @@
 """The event tables kept at ingest: after any write, replacement or deletion they hold exactly what a rebuild from
 scratch makes, and what the views of schema version 2 computed at each query."""
 
-import random
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from extract.nlp import Extraction
-from extract.types import Fact
-from models import create_store, make_engine
+from models import make_engine
 from models.events import rebuild_events
-from pipelines.batch import Batch, Prepared, Processed, content_hash
 from pipelines.ingest import ingest
-from pipelines.load import Counts, delete_articles, start_run, write_batch
-from pipelines.readers import RawArticle
 
 REPO = Path(__file__).resolve().parents[2]
 LEGACY_VIEWS = REPO / "tests" / "data" / "events_views_v2.sql"
@@ -25,13 +19,6 @@ TABLES = {
     "event_totals": "SELECT region, body, year, mention_year, own_year, committed, events, mentions, amount "
                     "FROM event_totals",
 }
-# Small pools, so that random facts share keys and dates and chain into events, and articles get replaced.
-AMOUNTS = (45e6, 3e6, 500.0, -2e6)
-BODIES = ("Caisse des dépôts", "Région Normandie", None)
-REGIONS = ("Normandie", "Bretagne", None)
-DATES = (None, "2020", "2021", "2020-07", "2020-11", "2020-07-10", "2020-10-30", "2021-01-15", "2021-06-01")
-PUBLISHED = (None, "2020-07-10", "2020-09-23", "2021-01-02", "2021-05-30")
-ARTICLE_IDS = tuple(f"a{i}" for i in range(8))
 
 
 def event_tables(db: Path) -> dict[str, list[tuple]]:
@@ -89,39 +76,11 @@ def test_reingest_of_a_changed_article_leaves_the_tables_a_rebuild_makes(store_c
     assert after["fact_events"] == legacy_views(store_copy.db)["fact_events"]
 
 
-def _fact(rng: random.Random) -> Fact:
-    amount = rng.choice(AMOUNTS)
-    return Fact(amount=amount, amount_max=rng.choice((None, None, amount * 2)),
-                currency=rng.choice(("EUR", "EUR", "USD")), qualifier=rng.choice(("exact", "approx")),
-                per=rng.choice((None, None, "apprenti")),
-                body=rng.choice(BODIES), body_role=None, date=rng.choice(DATES), region=rng.choice(REGIONS),
-                sentence="Une phrase.", start=0, end=1, confidence=0.5)
-
-
-def _article(rng: random.Random, article_id: str, version: int) -> Processed:
-    text = f"Article {article_id}, version {version}."
-    raw = RawArticle(article_id, f"{article_id}.txt", text, title=f"Titre {article_id}",
-                     published=rng.choice(PUBLISHED))
-    facts = [_fact(rng) for _ in range(rng.randint(0, 4))]
-    return Processed(Prepared(raw, text, content_hash(text)), Extraction(facts=facts))
-
-
 @pytest.mark.parametrize("seed", range(6))
-def test_random_writes_replacements_and_deletions_leave_the_tables_a_rebuild_makes(tmp_path, seed):
-    rng = random.Random(seed)
+def test_random_writes_replacements_and_deletions_leave_the_tables_a_rebuild_makes(tmp_path, seed, random_writes):
     db = tmp_path / "random.db"
-    engine = make_engine(str(db))
-    create_store(engine)
-    for step in range(12):
-        if step % 4 == 3:
-            with engine.begin() as connection:
-                delete_articles(connection, rng.sample(ARTICLE_IDS, 2))
-        else:
-            run_id = start_run(engine, [], "test", "none")
-            ids = rng.sample(ARTICLE_IDS, rng.randint(1, 4))
-            write_batch(engine, run_id, Batch([_article(rng, i, step) for i in ids], read=len(ids)), Counts())
+    for step in random_writes(db, seed, steps=12):
         kept = event_tables(db)
         assert kept == rebuilt(db), f"step {step}"
         assert kept["fact_events"] == legacy_views(db)["fact_events"], f"step {step}"
         assert kept["events"] == legacy_views(db)["events"], f"step {step}"
-    engine.dispose()

@@ -18,17 +18,18 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-# (table, index name, columns) of the indexes: the facets and sorts of the site, the grouping keys, the cells.
+# (table, index name, columns) of the indexes: the facets and sorts of the site, the grouping keys, the cells, and
+# the articles of a region or of a year's events.
 INDEXES = [
     ("fact_events", "ix_fact_events_article_id", ["article_id"]),
     ("fact_events", "ix_fact_events_ingested_at", ["ingested_at"]),
     ("fact_events", "ix_fact_events_qualifier", ["qualifier"]),
     ("fact_events", "ix_fact_events_body", ["body"]),
     ("fact_events", "ix_fact_events_event_date", ["event_date"]),
-    ("fact_events", "ix_fact_events_year", ["year"]),
-    ("fact_events", "ix_fact_events_region", ["region"]),
+    ("fact_events", "ix_fact_events_year", ["year", "event_id"]),
+    ("fact_events", "ix_fact_events_region", ["region", "article_id"]),
     ("fact_events", "ix_fact_events_key", ["amount", "body", "region"]),
-    ("fact_events", "ix_fact_events_event_id_year", ["event_id", "year"]),
+    ("fact_events", "ix_fact_events_event_id", ["event_id", "year", "article_id"]),
     ("events", "ix_events_qualifier", ["qualifier"]),
     ("events", "ix_events_region", ["region"]),
     ("events", "ix_events_year", ["year"]),
@@ -36,6 +37,7 @@ INDEXES = [
     ("events", "ix_events_body_amount", ["body", "amount"]),
     ("events", "ix_events_cell", ["region", "body", "year"]),
     ("event_totals", "ix_event_totals_cell", ["region", "body", "year"]),
+    ("event_totals", "ix_event_totals_mention_year", ["mention_year"]),
 ]
 
 
