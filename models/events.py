@@ -8,10 +8,12 @@ writes (or replaces, or deletes) the articles:
 
 Facts are grouped by their *key* (same amount, range, currency, unit, body and region) and, within a key, by their
 dates (see EVENT_GAP_DAYS). A key's events depend on the facts of that key only, so an article written or removed
-changes the events of its facts' keys and nothing else: the loader regroups those keys, and the tables end exactly
-as `rebuild_events` would make them from scratch.
+changes the events of its facts' keys and nothing else: the loader regroups those keys (EventChanges), changes the
+totals by what their events contributed before and after, and the tables end exactly as `rebuild_events` would
+make them from scratch.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable
@@ -19,25 +21,19 @@ from typing import Iterable
 from sqlalchemy import Connection, Date, DateTime, Float, Index, Integer, String, Text, bindparam, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models import grouping
 from models.schema import Base
 
-__all__ = ["FactEvent", "StoredEvent", "EventTotal", "EventKey", "EVENT_GAP_DAYS", "COMMITTED_CURRENCY",
-           "add_fact_events", "remove_fact_events", "regroup", "rebuild_events"]
+__all__ = ["FactEvent", "StoredEvent", "EventTotal", "EventKey", "EventChanges", "EVENT_GAP_DAYS",
+           "COMMITTED_CURRENCY", "rebuild_events"]
 
-# Repeats of one announcement (a headline, a follow-up, a regional recap) are grouped into an *event*: facts with the
-# same key whose dates are compatible. A fact's date is its own date, else its article's publication date, taken as
-# the span it names ("2020" is the whole year, "2020-07" the month); a day or a month reaches EVENT_GAP_DAYS further,
-# a year does not (4 Md€ for 2021 and 4 Md€ for 2022 are two budgets). Facts whose spans overlap chain into one
-# event. Days are counted as 31 a month, 372 a year, so that the SQL stays the same on SQLite and PostgreSQL. An
-# event's id is the id of its first fact. Follow-ups and recaps of an announcement come within about a quarter of it.
-EVENT_GAP_DAYS = 92
-# A fact with no date at all (nor its article) sorts after the dated ones and joins the latest event of its key.
-UNDATED_LAST = 99_999_999
-KEY_COLUMNS = ("currency", "amount", "amount_max", "per", "body", "region")
-# Money committed, the only events the totals add up: euros, not per unit ("1 500 € par apprenti"), not negative.
-COMMITTED_CURRENCY = "EUR"
-# Temporary tables naming what one write touched, so that the regrouping reads those rows only.
-TOUCHED_KEYS, TOUCHED_CELLS = "touched_event_keys", "touched_event_cells"
+EVENT_GAP_DAYS, COMMITTED_CURRENCY, KEY_COLUMNS = (grouping.EVENT_GAP_DAYS, grouping.COMMITTED_CURRENCY,
+                                                    grouping.KEY_COLUMNS)
+# The leading columns of the indexes of event_totals, by name (each then holds the sums, so that it covers a query).
+TOTAL_INDEXES = {"own_region": ("own_year", "committed", "region", "body", "year"),
+                 "own_body": ("own_year", "committed", "body", "region", "year"),
+                 "own_year": ("own_year", "committed", "year", "region", "body"),
+                 "mention_year": ("mention_year", "committed", "region", "body", "year")}
 
 
 class FactEvent(Base):
@@ -107,12 +103,16 @@ class EventTotal(Base):
 
     An event has one row per year one of its mentions falls in (nearly always one); `own_year` marks the row of
     the event's own year, so that summing the rows with own_year = 1 counts each event once, and summing those of
-    one mention_year gives the events with a mention in that year.
+    one mention_year gives the events with a mention in that year. Amounts are summed in whole cents, which a
+    double holds exactly (up to 90 trillion euros a row): the sums kept up to date batch after batch are then
+    exactly those a rebuild makes, whatever the order of the additions.
     """
 
     __tablename__ = "event_totals"
-    __table_args__ = (Index("ix_event_totals_cell", "region", "body", "year"),
-                      Index("ix_event_totals_mention_year", "mention_year"))
+    # Each sum of the dashboard reads one of these in order, and nothing else: the rows counting each event once
+    # (own_year) grouped by region, body or year, and the rows of one year's mentions.
+    __table_args__ = tuple(Index(f"ix_event_totals_{name}", *columns, "amount_cents", "events", "mentions")
+                           for name, columns in TOTAL_INDEXES.items())
     id: Mapped[int] = mapped_column(primary_key=True)
     region: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str | None] = mapped_column(Text)
@@ -122,7 +122,7 @@ class EventTotal(Base):
     committed: Mapped[int] = mapped_column(Integer)
     events: Mapped[int] = mapped_column(Integer)
     mentions: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[float] = mapped_column(Float)
+    amount_cents: Mapped[float] = mapped_column(Float)
 
 
 @dataclass(frozen=True)
@@ -137,154 +137,19 @@ class EventKey:
     region: str | None
 
 
-@dataclass(frozen=True)
-class _Cell:
-    region: str | None
-    body: str | None
-    year: str | None
-
-
-FACT_EVENT_COLUMNS = ("event_id", "fact_id", "article_id", "title", "url", "source", "published", "ingested_at",
-                      "seq", "amount", "amount_max", "currency", "qualifier", "per", "body", "body_role", "date",
-                      "event_date", "year", "region", "confidence", "sentence", "start", "end")
-EVENT_COLUMNS = ("event_id", "amount", "amount_max", "currency", "qualifier", "per", "body", "region", "first_date",
-                 "last_date", "year", "sources", "mentions", "first_published", "first_ingested_at",
-                 "last_ingested_at", "article_id", "sentence")
-TOTAL_COLUMNS = ("region", "body", "year", "mention_year", "own_year", "committed", "events", "mentions", "amount")
-
-
-def _names(columns: Iterable[str]) -> str:
-    return ", ".join(f'"{c}"' for c in columns)
-
-
-_EVENT_DATE = "coalesce(f.date, CAST(a.published AS VARCHAR(10)))"
-
-# The facts of some articles as fact_events rows, each its own event until regrouped.
-_ADD_SQL = f"""
-INSERT INTO fact_events ({_names(FACT_EVENT_COLUMNS)})
-SELECT f.id, f.id, f.article_id, a.title, a.url, a.source, a.published, r.started_at, f.seq, f.amount,
-       f.amount_max, f.currency, f.qualifier, f.per, f.body, f.body_role, f.date, {_EVENT_DATE},
-       substr({_EVENT_DATE}, 1, 4), f.region, f.confidence, f.sentence, f.start, f."end"
-FROM facts f JOIN articles a ON a.id = f.article_id LEFT JOIN runs r ON r.id = a.run_id
-"""
-
-
-def _same(dialect: str, left: str, right: str) -> str:
-    """Equality that holds between two NULLs, as grouping needs."""
-    return f"{left} IS {right}" if dialect == "sqlite" else f"{left} IS NOT DISTINCT FROM {right}"
-
-
-def _key_join(dialect: str, alias: str) -> str:
-    """Join condition of a table's rows with the touched keys."""
-    return " AND ".join(f"{alias}.{c} = k.{c}" if c in ("currency", "amount") else _same(dialect, f"{alias}.{c}",
-                                                                                          f"k.{c}")
-                        for c in KEY_COLUMNS)
-
-
-def _day(year: str, month: str, day: str) -> str:
-    return f"({year} * 372 + ({month} - 1) * 31 + {day})"
-
-
-_YEAR, _MONTH, _DAY = ("CAST(substr(event_date, 1, 4) AS INTEGER)", "CAST(substr(event_date, 6, 2) AS INTEGER)",
-                       "CAST(substr(event_date, 9, 2) AS INTEGER)")
-_KEY = ", ".join(KEY_COLUMNS)
-
-
-def _grouping_sql(members: str) -> str:
-    """Each fact of `members` (a query of fact_events rows) with the id of its event, where it changes."""
-    return f"""
-WITH members AS ({members}),
-spans AS (
-    SELECT m.*,
-        CASE length(event_date) WHEN 10 THEN {_day(_YEAR, _MONTH, _DAY)} WHEN 7 THEN {_day(_YEAR, _MONTH, "1")}
-             WHEN 4 THEN {_day(_YEAR, "1", "1")} END AS lo,
-        CASE length(event_date) WHEN 10 THEN {_day(_YEAR, _MONTH, _DAY)} + {EVENT_GAP_DAYS}
-             WHEN 7 THEN {_day(_YEAR, _MONTH, "31")} + {EVENT_GAP_DAYS} WHEN 4 THEN {_day(_YEAR, "12", "31")} END AS hi
-    FROM members m
-),
-chained AS (
-    SELECT s.*, max(coalesce(hi, 0)) OVER (PARTITION BY {_KEY} ORDER BY coalesce(lo, {UNDATED_LAST}), fact_id
-                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
-    FROM spans s
-),
-islands AS (
-    SELECT c.*, sum(CASE WHEN reach IS NULL THEN 1 WHEN lo IS NULL THEN 0 WHEN lo > reach THEN 1 ELSE 0 END)
-                OVER (PARTITION BY {_KEY} ORDER BY coalesce(lo, {UNDATED_LAST}), fact_id
-                      ROWS UNBOUNDED PRECEDING) AS island
-    FROM chained c
-),
-grouped AS (
-    SELECT fact_id, event_id AS old_id, min(fact_id) OVER (PARTITION BY {_KEY}, island) AS new_id FROM islands
-)
-UPDATE fact_events SET event_id = grouped.new_id FROM grouped
-WHERE fact_events.fact_id = grouped.fact_id AND grouped.old_id <> grouped.new_id
-"""
-
-
-_MEMBER_COLUMNS = "e.fact_id, e.event_id, e.event_date, e.currency, e.amount, e.amount_max, e.per, e.body, e.region"
-
-
-def _events_sql(source: str, where: str = "") -> str:
-    """The events rows of the fact_events rows `source` (a FROM clause whose fact_events alias is e) that meet
-    `where`."""
-    return f"""
-INSERT INTO events ({_names(EVENT_COLUMNS)})
-SELECT e.event_id, e.amount, e.amount_max, e.currency,
-       CASE WHEN min(e.qualifier) = max(e.qualifier) THEN min(e.qualifier) ELSE 'mixed' END,
-       e.per, e.body, e.region, min(e.event_date), max(e.event_date), substr(min(e.event_date), 1, 4),
-       count(DISTINCT e.article_id), count(*), min(e.published), min(e.ingested_at), max(e.ingested_at),
-       f.article_id, f.sentence
-FROM {source} JOIN fact_events f ON f.fact_id = e.event_id {f"WHERE {where}" if where else ""}
-GROUP BY e.event_id, e.amount, e.amount_max, e.currency, e.per, e.body, e.region, f.article_id, f.sentence
-"""
-
-
-def _totals_sql(dialect: str, source: str, where: str = "") -> str:
-    """The event_totals rows of the events rows `source` (a FROM clause whose events alias is e) that meet
-    `where`."""
-    own = f"CASE WHEN {_same(dialect, 'y.year', 'e.year')} THEN 1 ELSE 0 END"
-    committed = (f"CASE WHEN e.currency = '{COMMITTED_CURRENCY}' AND e.per IS NULL AND e.amount > 0 "
-                 "THEN 1 ELSE 0 END")
-    return f"""
-INSERT INTO event_totals ({_names(TOTAL_COLUMNS)})
-SELECT region, body, year, mention_year, own_year, committed, count(*), sum(mentions), sum(amount)
-FROM (SELECT DISTINCT e.event_id, e.region, e.body, e.year, y.year AS mention_year, {own} AS own_year,
-             {committed} AS committed, e.mentions, e.amount
-      FROM {source} JOIN fact_events y ON y.event_id = e.event_id {f"WHERE {where}" if where else ""}) event_years
-GROUP BY region, body, year, mention_year, own_year, committed
-"""
-
-
-def add_fact_events(connection: Connection, article_ids: Iterable[str]) -> set[EventKey]:
-    """Add the fact_events rows of these articles' facts (written just before); returns their keys to regroup."""
-    ids = sorted(set(article_ids))
-    if not ids:
-        return set()
-    expanding = bindparam("ids", expanding=True)
-    connection.execute(text(_ADD_SQL + " WHERE f.article_id IN :ids").bindparams(expanding), {"ids": ids})
-    return _keys_of(connection, ids)
-
-
-def remove_fact_events(connection: Connection, article_ids: Iterable[str]) -> set[EventKey]:
-    """Remove the fact_events rows of these articles (about to be deleted); returns their keys to regroup."""
-    ids = sorted(set(article_ids))
-    if not ids:
-        return set()
-    keys = _keys_of(connection, ids)
-    connection.execute(text("DELETE FROM fact_events WHERE article_id IN :ids")
-                       .bindparams(bindparam("ids", expanding=True)), {"ids": ids})
-    return keys
+def _ids_param(sql: str):
+    return text(sql).bindparams(bindparam("ids", expanding=True))
 
 
 def _keys_of(connection: Connection, ids: list[str]) -> set[EventKey]:
-    rows = connection.execute(text(f"SELECT DISTINCT {_KEY} FROM fact_events WHERE article_id IN :ids")
-                              .bindparams(bindparam("ids", expanding=True)), {"ids": ids})
+    rows = connection.execute(_ids_param(f"SELECT DISTINCT {', '.join(KEY_COLUMNS)} FROM fact_events "
+                                         "WHERE article_id IN :ids"), {"ids": ids})
     return {EventKey(*row) for row in rows}
 
 
 def _fill(connection: Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """A temporary table of this connection holding exactly `rows`."""
-    types = {"amount": "FLOAT", "amount_max": "FLOAT"}
+    types = {"amount": "FLOAT", "amount_max": "FLOAT", "own_year": "INTEGER", "committed": "INTEGER"}
     definition = ", ".join(f"{c} {types.get(c, 'TEXT')}" for c in columns)
     connection.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({definition})")
     connection.exec_driver_sql(f"DELETE FROM {table}")
@@ -294,51 +159,104 @@ def _fill(connection: Connection, table: str, columns: tuple[str, ...], rows: li
                            [dict(zip(columns, row)) for row in rows])
 
 
-# The touched rows are few and the tables large: "k CROSS JOIN table" makes SQLite read the touched keys first and
-# look each up in the table's index (its planner has no statistics on a temporary table); PostgreSQL plans as it will.
-_TOUCHED_FACTS = f"{TOUCHED_KEYS} k CROSS JOIN fact_events e"
+def _fill_keys(connection: Connection, keys: Iterable[EventKey]) -> None:
+    _fill(connection, grouping.TOUCHED_KEYS, KEY_COLUMNS, [tuple(getattr(k, c) for c in KEY_COLUMNS) for k in keys])
 
 
-def _cells_of_touched(connection: Connection) -> set[_Cell]:
-    rows = connection.exec_driver_sql(f"SELECT DISTINCT e.region, e.body, e.year FROM {TOUCHED_KEYS} k "
-                                      f"CROSS JOIN events e WHERE {_key_join(connection.dialect.name, 'e')}")
-    return {_Cell(*row) for row in rows}
+# A row of event_totals: its group (region, body, year, mention_year, own_year, committed) and its three sums.
+Group = tuple
+Sums = tuple[int, int, float]
 
 
-def regroup(connection: Connection, keys: set[EventKey]) -> None:
-    """Recompute the events of these keys, and the totals of their cells, from their fact_events rows."""
+def _contributions(connection: Connection, keys: set[EventKey]) -> dict[Group, Sums]:
+    """What the events of these keys add to event_totals, group by group."""
     if not keys:
+        return {}
+    _fill_keys(connection, keys)
+    rows = connection.exec_driver_sql(grouping.contributions_sql(connection.dialect.name))
+    return {tuple(row[:6]): (row[6], row[7], row[8]) for row in rows}
+
+
+def _difference(after: dict[Group, Sums], before: dict[Group, Sums]) -> dict[Group, Sums]:
+    changes = {}
+    for group in after.keys() | before.keys():
+        new, old = after.get(group, (0, 0, 0.0)), before.get(group, (0, 0, 0.0))
+        change = tuple(a - b for a, b in zip(new, old))
+        if any(change):
+            changes[group] = change
+    return changes
+
+
+def _apply(connection: Connection, changes: dict[Group, Sums]) -> None:
+    """Add the changes to the rows of their groups: rows merged, made, or dropped when no event is left."""
+    if not changes:
         return
-    dialect = connection.dialect.name
-    _fill(connection, TOUCHED_KEYS, KEY_COLUMNS, [tuple(getattr(k, c) for c in KEY_COLUMNS) for k in keys])
-    cells = _cells_of_touched(connection)
-    connection.exec_driver_sql(f"DELETE FROM events WHERE event_id IN (SELECT e.event_id FROM {TOUCHED_KEYS} k "
-                               f"CROSS JOIN events e WHERE {_key_join(dialect, 'e')})")
-    connection.exec_driver_sql(_grouping_sql(f"SELECT {_MEMBER_COLUMNS} FROM {_TOUCHED_FACTS} "
-                                             f"WHERE {_key_join(dialect, 'e')}"))
-    connection.exec_driver_sql(_events_sql(_TOUCHED_FACTS, _key_join(dialect, "e")))
-    _refresh_totals(connection, cells | _cells_of_touched(connection))
+    _fill(connection, grouping.TOUCHED_GROUPS, grouping.GROUP_COLUMNS, list(changes))
+    current = {tuple(row[1:7]): row for row in connection.exec_driver_sql(
+        grouping.touched_totals_sql(connection.dialect.name))}
+    if current:
+        connection.execute(_ids_param("DELETE FROM event_totals WHERE id IN :ids"),
+                           {"ids": [row[0] for row in current.values()]})
+    merged = []
+    for group, (events, mentions, cents) in changes.items():
+        row = current.get(group)
+        total = (events + (row[7] if row else 0), mentions + (row[8] if row else 0), cents + (row[9] if row else 0.0))
+        if total[0]:
+            merged.append(dict(zip(grouping.TOTAL_COLUMNS, group + total)))
+    if merged:
+        connection.execute(text(f"INSERT INTO event_totals ({grouping.names(grouping.TOTAL_COLUMNS)}) "
+                                f"VALUES ({', '.join(':' + c for c in grouping.TOTAL_COLUMNS)})"), merged)
 
 
-def _cell_join(dialect: str, alias: str) -> str:
-    return " AND ".join(_same(dialect, f"{alias}.{c}", f"c.{c}") for c in ("region", "body", "year"))
+class EventChanges:
+    """The event tables brought up to date with one write of articles, in the write's transaction.
 
+    Call `remove` with the ids of articles about to be deleted (or replaced), `add` with the ids of the articles
+    just written (their facts included), then `apply`. Only the events of the keys of those facts are regrouped.
+    """
 
-def _refresh_totals(connection: Connection, cells: set[_Cell]) -> None:
-    dialect = connection.dialect.name
-    _fill(connection, TOUCHED_CELLS, ("region", "body", "year"), [(c.region, c.body, c.year) for c in cells])
-    connection.exec_driver_sql(f"DELETE FROM event_totals WHERE id IN (SELECT t.id FROM {TOUCHED_CELLS} c "
-                               f"CROSS JOIN event_totals t WHERE {_cell_join(dialect, 't')})")
-    connection.exec_driver_sql(_totals_sql(dialect, f"{TOUCHED_CELLS} c CROSS JOIN events e",
-                                           _cell_join(dialect, "e")))
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.keys: set[EventKey] = set()
+        self.before: dict[Group, Sums] = {}
+
+    def _touch(self, keys: set[EventKey]) -> None:
+        """Note what the events of keys not seen yet contribute to the totals, before anything changes them."""
+        fresh = keys - self.keys
+        for group, sums in _contributions(self.connection, fresh).items():
+            old = self.before.get(group, (0, 0, 0.0))
+            self.before[group] = tuple(a + b for a, b in zip(old, sums))
+        self.keys |= fresh
+
+    def remove(self, article_ids: Iterable[str]) -> None:
+        """Take out the fact_events rows of these articles (their facts are about to be deleted)."""
+        ids = sorted(set(article_ids))
+        if ids:
+            self._touch(_keys_of(self.connection, ids))
+            self.connection.execute(_ids_param("DELETE FROM fact_events WHERE article_id IN :ids"), {"ids": ids})
+
+    def add(self, article_ids: Iterable[str]) -> None:
+        """Put in the fact_events rows of these articles' facts, just written, each its own event until `apply`."""
+        ids = sorted(set(article_ids))
+        if ids:
+            self.connection.execute(_ids_param(grouping.ADD_SQL + " WHERE f.article_id IN :ids"), {"ids": ids})
+            self._touch(_keys_of(self.connection, ids))
+
+    def apply(self) -> None:
+        """Regroup the events of the touched keys and change the totals by what those events changed."""
+        if not self.keys:
+            return
+        dialect = self.connection.dialect.name
+        _fill_keys(self.connection, self.keys)
+        for sql in grouping.regroup_sql(dialect):
+            self.connection.exec_driver_sql(sql)
+        _apply(self.connection, _difference(_contributions(self.connection, self.keys), self.before))
+        self.keys, self.before = set(), {}
 
 
 def rebuild_events(connection: Connection) -> None:
     """Make the three event tables anew from every fact of the store."""
-    dialect = connection.dialect.name
     for table in ("event_totals", "events", "fact_events"):
         connection.exec_driver_sql(f"DELETE FROM {table}")
-    connection.exec_driver_sql(_ADD_SQL)
-    connection.exec_driver_sql(_grouping_sql(f"SELECT {_MEMBER_COLUMNS} FROM fact_events e"))
-    connection.exec_driver_sql(_events_sql("fact_events e"))
-    connection.exec_driver_sql(_totals_sql(dialect, "events e"))
+    for sql in grouping.rebuild_sql(connection.dialect.name):
+        connection.exec_driver_sql(sql)

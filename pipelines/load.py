@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import Article, Entity, Fact, Reject, Run
-from models.events import EventKey, add_fact_events, regroup, remove_fact_events
+from models.events import EventChanges
 from pipelines.batch import Batch, Prepared, Processed
 
 __all__ = ["Counts", "start_run", "known_ids", "write_batch", "delete_articles", "finish_run"]
@@ -99,35 +99,37 @@ def _batch_rows(batch: Batch, run_id: int) -> _Rows:
     return rows
 
 
-def _remove(connection: Connection, ids: list[str]) -> tuple[set[str], set[EventKey]]:
-    """Delete the stored articles among `ids` with their entities, facts and fact_events rows; return the ids that
-    were stored and the event keys to regroup."""
+def _remove(connection: Connection, ids: list[str], events: EventChanges) -> set[str]:
+    """Delete the stored articles among `ids` with their entities, facts and events; return the ids that were
+    stored."""
     existing = set(connection.scalars(select(Article.id).where(Article.id.in_(ids)))) if ids else set()
-    if not existing:
-        return existing, set()
-    keys = remove_fact_events(connection, existing)
-    connection.execute(delete(Entity).where(Entity.article_id.in_(existing)))
-    connection.execute(delete(Fact).where(Fact.article_id.in_(existing)))
-    connection.execute(delete(Article).where(Article.id.in_(existing)))
-    return existing, keys
+    if existing:
+        events.remove(existing)
+        connection.execute(delete(Entity).where(Entity.article_id.in_(existing)))
+        connection.execute(delete(Fact).where(Fact.article_id.in_(existing)))
+        connection.execute(delete(Article).where(Article.id.in_(existing)))
+    return existing
 
 
 def delete_articles(connection: Connection, ids: list[str]) -> set[str]:
     """Delete the stored articles among `ids` with everything derived from them; return the ids that were stored."""
-    existing, keys = _remove(connection, ids)
-    regroup(connection, keys)
+    events = EventChanges(connection)
+    existing = _remove(connection, ids, events)
+    events.apply()
     return existing
 
 
 def _write_rows(connection: Connection, rows: _Rows) -> set[str]:
     """Write a batch's rows, replacing the articles stored under the same ids; return the ids replaced."""
     ids = [row["id"] for row in rows.articles]
-    existing, keys = _remove(connection, ids)
+    events = EventChanges(connection)
+    existing = _remove(connection, ids, events)
     for table, values in ((Article, rows.articles), (Entity, rows.entities), (Fact, rows.facts),
                           (Reject, rows.rejects)):
         if values:
             connection.execute(insert(table.__table__), values)
-    regroup(connection, keys | add_fact_events(connection, ids))
+    events.add(ids)
+    events.apply()
     return existing
 
 

@@ -37,7 +37,7 @@ COMPARED = {
                    "\"end\"",
     "events": "event_id, amount, amount_max, currency, qualifier, per, body, region, first_date, last_date, year, "
               "sources, mentions, first_published, article_id, sentence",
-    "event_totals": "region, body, year, mention_year, own_year, committed, events, mentions, amount",
+    "event_totals": "region, body, year, mention_year, own_year, committed, events, mentions, amount_cents",
 }
 
 

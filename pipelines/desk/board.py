@@ -54,7 +54,8 @@ def _cells(selection: Selection) -> tuple[str, dict]:
 def figures_sql(selection: Selection) -> tuple[str, dict]:
     where, params = _cells(selection)
     return ("SELECT coalesce(sum(events), 0) AS events, coalesce(sum(mentions), 0) AS mentions, "
-            f"coalesce(sum(CASE WHEN committed = 1 THEN amount END), 0) AS committed FROM event_totals WHERE {where}",
+            f"coalesce(sum(CASE WHEN committed = 1 THEN amount_cents END), 0) / 100.0 AS committed "
+            f"FROM event_totals WHERE {where}",
             params)
 
 
@@ -68,7 +69,8 @@ def sums_sql(selection: Selection, dimension: str) -> tuple[str, dict]:
     if dimension not in DIMENSIONS:
         raise ValueError(f"cannot sum by {dimension!r}")
     where, params = _cells(selection)
-    return (f"SELECT {dimension} AS label, sum(amount) AS amount, sum(events) AS events FROM event_totals "
+    return (f"SELECT {dimension} AS label, sum(amount_cents) / 100.0 AS amount, sum(events) AS events "
+            "FROM event_totals "
             f"WHERE committed = 1 AND {where} GROUP BY {dimension}", params)
 
 

@@ -24,8 +24,8 @@ DASHBOARD_TIME_LIMIT_MS = 10_000
 EVENTS_SHOWN = 100
 # Bodies listed in the table by body, largest first, and the articles shown for each, from its largest events:
 # a store of years of dispatches has hundreds of bodies and thousands of articles for the largest ones.
-BODIES_SHOWN = 50
-SOURCES_SHOWN = 20
+BODIES_SHOWN = 30
+SOURCES_SHOWN = 10
 FILTERS = ("region", "year", "body")
 
 

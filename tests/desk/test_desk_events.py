@@ -8,7 +8,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from models import Article, Fact, Run, create_store, make_engine
-from models.events import add_fact_events, regroup
+from models.events import EventChanges
 from pipelines.desk.events import Selection, read_events
 from pipelines.desk.totals import counts_as_committed, totals_by
 
@@ -60,8 +60,9 @@ def _store(tmp_path, said: list[Said]):
                              per=s.per, body=s.body, date=s.date, region=s.region, sentence="…", start=0, end=1,
                              confidence=0.8))
         session.flush()
-        connection = session.connection()
-        regroup(connection, add_fact_events(connection, {s.article for s in said}))
+        events = EventChanges(session.connection())
+        events.add(s.article for s in said)
+        events.apply()
     return engine
 
 

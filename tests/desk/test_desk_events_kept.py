@@ -16,7 +16,7 @@ CHANGED_ID = "2020-09_cdc_normandie_convention"
 TABLES = {
     "fact_events": "SELECT * FROM fact_events ORDER BY fact_id",
     "events": "SELECT * FROM events ORDER BY event_id",
-    "event_totals": "SELECT region, body, year, mention_year, own_year, committed, events, mentions, amount "
+    "event_totals": "SELECT region, body, year, mention_year, own_year, committed, events, mentions, amount_cents "
                     "FROM event_totals",
 }
 

@@ -11,7 +11,7 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
-from models.events import rebuild_events
+from models.events import TOTAL_INDEXES, rebuild_events
 
 revision = "0003"
 down_revision = "0002"
@@ -36,9 +36,8 @@ INDEXES = [
     ("events", "ix_events_key", ["amount", "body", "region"]),
     ("events", "ix_events_body_amount", ["body", "amount"]),
     ("events", "ix_events_cell", ["region", "body", "year"]),
-    ("event_totals", "ix_event_totals_cell", ["region", "body", "year"]),
-    ("event_totals", "ix_event_totals_mention_year", ["mention_year"]),
-]
+] + [("event_totals", f"ix_event_totals_{name}", [*columns, "amount_cents", "events", "mentions"])
+      for name, columns in TOTAL_INDEXES.items()]
 
 
 def _column(name: str, kind, nullable: bool = False) -> sa.Column:
@@ -83,7 +82,7 @@ def _event_totals() -> None:
         _column("id", sa.Integer()), _column("region", sa.String(length=64), True), _column("body", sa.Text(), True),
         _column("year", sa.String(length=4), True), _column("mention_year", sa.String(length=4), True),
         _column("own_year", sa.Integer()), _column("committed", sa.Integer()), _column("events", sa.Integer()),
-        _column("mentions", sa.Integer()), _column("amount", sa.Float()),
+        _column("mentions", sa.Integer()), _column("amount_cents", sa.Float()),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event_totals")))
 
 
