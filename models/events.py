@@ -13,10 +13,9 @@ totals by what their events contributed before and after, and the tables end exa
 make them from scratch.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from sqlalchemy import Connection, Date, DateTime, Float, Index, Integer, String, Text, bindparam, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -163,46 +162,63 @@ def _fill_keys(connection: Connection, keys: Iterable[EventKey]) -> None:
     _fill(connection, grouping.TOUCHED_KEYS, KEY_COLUMNS, [tuple(getattr(k, c) for c in KEY_COLUMNS) for k in keys])
 
 
-# A row of event_totals: its group (region, body, year, mention_year, own_year, committed) and its three sums.
-Group = tuple
-Sums = tuple[int, int, float]
+class _Group(NamedTuple):
+    """What the events summed in one row of event_totals share."""
+
+    region: str | None
+    body: str | None
+    year: str | None
+    mention_year: str | None
+    own_year: int
+    committed: int
 
 
-def _contributions(connection: Connection, keys: set[EventKey]) -> dict[Group, Sums]:
+@dataclass(frozen=True)
+class _Sums:
+    """What one row of event_totals holds: events, their mentions, their amounts in whole cents."""
+
+    events: int = 0
+    mentions: int = 0
+    cents: float = 0.0
+
+    def __add__(self, other: "_Sums") -> "_Sums":
+        return _Sums(self.events + other.events, self.mentions + other.mentions, self.cents + other.cents)
+
+    def __sub__(self, other: "_Sums") -> "_Sums":
+        return _Sums(self.events - other.events, self.mentions - other.mentions, self.cents - other.cents)
+
+
+def _contributions(connection: Connection, keys: set[EventKey]) -> dict[_Group, _Sums]:
     """What the events of these keys add to event_totals, group by group."""
     if not keys:
         return {}
     _fill_keys(connection, keys)
     rows = connection.exec_driver_sql(grouping.contributions_sql(connection.dialect.name))
-    return {tuple(row[:6]): (row[6], row[7], row[8]) for row in rows}
+    return {_Group(*row[:6]): _Sums(*row[6:]) for row in rows}
 
 
-def _difference(after: dict[Group, Sums], before: dict[Group, Sums]) -> dict[Group, Sums]:
-    changes = {}
-    for group in after.keys() | before.keys():
-        new, old = after.get(group, (0, 0, 0.0)), before.get(group, (0, 0, 0.0))
-        change = tuple(a - b for a, b in zip(new, old))
-        if any(change):
-            changes[group] = change
-    return changes
+def _difference(after: dict[_Group, _Sums], before: dict[_Group, _Sums]) -> dict[_Group, _Sums]:
+    changes = {group: after.get(group, _Sums()) - before.get(group, _Sums()) for group in after.keys() | before.keys()}
+    return {group: change for group, change in changes.items() if change != _Sums()}
 
 
-def _apply(connection: Connection, changes: dict[Group, Sums]) -> None:
+def _apply(connection: Connection, changes: dict[_Group, _Sums]) -> None:
     """Add the changes to the rows of their groups: rows merged, made, or dropped when no event is left."""
     if not changes:
         return
     _fill(connection, grouping.TOUCHED_GROUPS, grouping.GROUP_COLUMNS, list(changes))
-    current = {tuple(row[1:7]): row for row in connection.exec_driver_sql(
-        grouping.touched_totals_sql(connection.dialect.name))}
+    rows = connection.exec_driver_sql(grouping.touched_totals_sql(connection.dialect.name)).mappings()
+    current = {_Group(*(row[c] for c in grouping.GROUP_COLUMNS)): row for row in rows}
     if current:
         connection.execute(_ids_param("DELETE FROM event_totals WHERE id IN :ids"),
-                           {"ids": [row[0] for row in current.values()]})
+                           {"ids": [row["id"] for row in current.values()]})
     merged = []
-    for group, (events, mentions, cents) in changes.items():
+    for group, change in changes.items():
         row = current.get(group)
-        total = (events + (row[7] if row else 0), mentions + (row[8] if row else 0), cents + (row[9] if row else 0.0))
-        if total[0]:
-            merged.append(dict(zip(grouping.TOTAL_COLUMNS, group + total)))
+        total = change + (_Sums(row["events"], row["mentions"], row["amount_cents"]) if row else _Sums())
+        if total.events:
+            merged.append({**group._asdict(), "events": total.events, "mentions": total.mentions,
+                           "amount_cents": total.cents})
     if merged:
         connection.execute(text(f"INSERT INTO event_totals ({grouping.names(grouping.TOTAL_COLUMNS)}) "
                                 f"VALUES ({', '.join(':' + c for c in grouping.TOTAL_COLUMNS)})"), merged)
@@ -218,14 +234,13 @@ class EventChanges:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.keys: set[EventKey] = set()
-        self.before: dict[Group, Sums] = {}
+        self.before: dict[_Group, _Sums] = {}
 
     def _touch(self, keys: set[EventKey]) -> None:
         """Note what the events of keys not seen yet contribute to the totals, before anything changes them."""
         fresh = keys - self.keys
         for group, sums in _contributions(self.connection, fresh).items():
-            old = self.before.get(group, (0, 0, 0.0))
-            self.before[group] = tuple(a + b for a, b in zip(old, sums))
+            self.before[group] = self.before.get(group, _Sums()) + sums
         self.keys |= fresh
 
     def remove(self, article_ids: Iterable[str]) -> None:

@@ -158,5 +158,5 @@ def contributions_sql(dialect: str) -> str:
 def touched_totals_sql(dialect: str) -> str:
     """The event_totals rows of the touched groups: id, group, sums."""
     match = " AND ".join(_same(dialect, f"t.{c}", f"g.{c}") for c in GROUP_COLUMNS)
-    return (f"SELECT t.id, {', '.join('t.' + c for c in TOTAL_COLUMNS)} FROM {TOUCHED_GROUPS} g "
+    return (f"SELECT t.id, {', '.join(f't.{c} AS {c}' for c in TOTAL_COLUMNS)} FROM {TOUCHED_GROUPS} g "
             f"CROSS JOIN event_totals t WHERE {match}")

@@ -119,3 +119,31 @@ def test_ingest_refuses_an_older_postgres_store_until_db_upgrade(pg_db, run_cli)
     code, out, stderr = run_cli("db", "upgrade", "--db", pg_db)
     assert code == 0, stderr
     assert f"from schema version 1 to {SCHEMA_VERSION}" in out
+
+
+EVENT_TABLES = ("fact_events", "events", "event_totals")
+
+
+def event_rows(url: str) -> dict[str, list[tuple]]:
+    """The event tables' rows, as text, in a fixed order (event_totals without its row ids)."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = {table: sorted((tuple(None if v is None else str(v) for v in row)
+                                for row in connection.execute(text(f"SELECT {COMPARED[table]} FROM {table}"))),
+                               key=repr)
+                 for table in EVENT_TABLES}
+    engine.dispose()
+    return found
+
+
+def test_random_writes_leave_the_event_tables_a_rebuild_makes_on_postgres(pg_db, random_writes):
+    from models.events import rebuild_events
+
+    for step in random_writes(pg_db, 3, steps=12):
+        kept = event_rows(pg_db)
+        engine = make_engine(pg_db)
+        with engine.begin() as connection:
+            rebuild_events(connection)
+        engine.dispose()
+        assert event_rows(pg_db) == kept, f"step {step}"
+    assert kept["events"] and kept["event_totals"]
