@@ -42,7 +42,7 @@ class FactEvent(Base):
     # Beyond the facets and sorts of the site: the grouping keys, and the articles of a region, of a year's events.
     __table_args__ = (Index("ix_fact_events_key", "amount", "body", "region"),
                       Index("ix_fact_events_event_id", "event_id", "year", "article_id"),
-                      Index("ix_fact_events_year", "year", "event_id"),
+                      Index("ix_fact_events_year", "year", "region", "event_id"),
                       Index("ix_fact_events_region", "region", "article_id"))
     event_id: Mapped[int] = mapped_column(Integer)
     fact_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -74,9 +74,11 @@ class StoredEvent(Base):
     """One announcement: its key, its dates, how many articles and mentions report it, and its first mention."""
 
     __tablename__ = "events"
+    # The facets, the grouping keys, and the largest events of a region, of a body, of a body in a region.
     __table_args__ = (Index("ix_events_key", "amount", "body", "region"),
+                      Index("ix_events_region", "region", "amount"),
                       Index("ix_events_body_amount", "body", "amount"),
-                      Index("ix_events_cell", "region", "body", "year"))
+                      Index("ix_events_region_body_amount", "region", "body", "amount"))
     event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     amount: Mapped[float] = mapped_column(Float)
     amount_max: Mapped[float | None] = mapped_column(Float)
@@ -84,7 +86,7 @@ class StoredEvent(Base):
     qualifier: Mapped[str] = mapped_column(String(8), index=True)
     per: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[str | None] = mapped_column(Text)
-    region: Mapped[str | None] = mapped_column(String(64), index=True)
+    region: Mapped[str | None] = mapped_column(String(64))
     first_date: Mapped[str | None] = mapped_column(String(10))
     last_date: Mapped[str | None] = mapped_column(String(10))
     year: Mapped[str | None] = mapped_column(String(4), index=True)

@@ -26,16 +26,16 @@ INDEXES = [
     ("fact_events", "ix_fact_events_qualifier", ["qualifier"]),
     ("fact_events", "ix_fact_events_body", ["body"]),
     ("fact_events", "ix_fact_events_event_date", ["event_date"]),
-    ("fact_events", "ix_fact_events_year", ["year", "event_id"]),
+    ("fact_events", "ix_fact_events_year", ["year", "region", "event_id"]),
     ("fact_events", "ix_fact_events_region", ["region", "article_id"]),
     ("fact_events", "ix_fact_events_key", ["amount", "body", "region"]),
     ("fact_events", "ix_fact_events_event_id", ["event_id", "year", "article_id"]),
     ("events", "ix_events_qualifier", ["qualifier"]),
-    ("events", "ix_events_region", ["region"]),
+    ("events", "ix_events_region", ["region", "amount"]),
     ("events", "ix_events_year", ["year"]),
     ("events", "ix_events_key", ["amount", "body", "region"]),
     ("events", "ix_events_body_amount", ["body", "amount"]),
-    ("events", "ix_events_cell", ["region", "body", "year"]),
+    ("events", "ix_events_region_body_amount", ["region", "body", "amount"]),
 ] + [("event_totals", f"ix_event_totals_{name}", [*columns, "amount_cents", "events", "mentions"])
       for name, columns in TOTAL_INDEXES.items()]
 
