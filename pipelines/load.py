@@ -1,7 +1,8 @@
 """The loader: batches written to the store, each batch all or nothing, re-ingesting idempotent.
 
 Rows are written with bulk INSERTs of plain dictionaries (one statement a table a batch), not ORM objects: the
-same rows at a fifth of the cost, which matters when writing keeps pace with the NLP.
+same rows at a fifth of the cost, which matters when writing keeps pace with the NLP. The event tables
+(models/events.py) are brought up to date in the same transaction, for the facts written and those removed.
 """
 
 import json
@@ -13,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from extract.dates import parse_published
 from models import Article, Entity, Fact, Reject, Run
+from models.events import EventChanges
 from pipelines.batch import Batch, Prepared, Processed
 
-__all__ = ["Counts", "start_run", "known_ids", "write_batch", "finish_run"]
+__all__ = ["Counts", "start_run", "known_ids", "write_batch", "delete_articles", "finish_run"]
 
 
 @dataclass
@@ -97,13 +99,37 @@ def _batch_rows(batch: Batch, run_id: int) -> _Rows:
     return rows
 
 
-def _replace(connection: Connection, ids: list[str]) -> set[str]:
-    """Delete the stored articles among `ids` with their entities and facts; return the ids that were stored."""
+def _remove(connection: Connection, ids: list[str], events: EventChanges) -> set[str]:
+    """Delete the stored articles among `ids` with their entities, facts and events; return the ids that were
+    stored."""
     existing = set(connection.scalars(select(Article.id).where(Article.id.in_(ids)))) if ids else set()
     if existing:
+        events.remove(existing)
         connection.execute(delete(Entity).where(Entity.article_id.in_(existing)))
         connection.execute(delete(Fact).where(Fact.article_id.in_(existing)))
         connection.execute(delete(Article).where(Article.id.in_(existing)))
+    return existing
+
+
+def delete_articles(connection: Connection, ids: list[str]) -> set[str]:
+    """Delete the stored articles among `ids` with everything derived from them; return the ids that were stored."""
+    events = EventChanges(connection)
+    existing = _remove(connection, ids, events)
+    events.apply()
+    return existing
+
+
+def _write_rows(connection: Connection, rows: _Rows) -> set[str]:
+    """Write a batch's rows, replacing the articles stored under the same ids; return the ids replaced."""
+    ids = [row["id"] for row in rows.articles]
+    events = EventChanges(connection)
+    existing = _remove(connection, ids, events)
+    for table, values in ((Article, rows.articles), (Entity, rows.entities), (Fact, rows.facts),
+                          (Reject, rows.rejects)):
+        if values:
+            connection.execute(insert(table.__table__), values)
+    events.add(ids)
+    events.apply()
     return existing
 
 
@@ -111,11 +137,7 @@ def write_batch(engine: Engine, run_id: int, batch: Batch, counts: Counts) -> No
     """Write one batch in one transaction: new articles added, changed ones replaced, rejects recorded."""
     rows = _batch_rows(batch, run_id)
     with engine.begin() as connection:
-        existing = _replace(connection, [item.prepared.raw.id for item in batch.processed])
-        for table, values in ((Article, rows.articles), (Entity, rows.entities), (Fact, rows.facts),
-                              (Reject, rows.rejects)):
-            if values:
-                connection.execute(insert(table.__table__), values)
+        existing = _write_rows(connection, rows)
     counts.read += batch.read
     counts.updated += len(existing)
     counts.new += len(batch.processed) - len(existing)

@@ -25,7 +25,7 @@ __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Site", "store_path", "prepare_store"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
 PLUGINS = (cells, errors, functions, jinja, pages)
-# Datasette's limits, raised for the event views (their grouping runs at every query) and the desk's queries.
+# Datasette's limits, raised for the desk's queries over a large store.
 SETTINGS = {"sql_time_limit_ms": 5_000, "facet_time_limit_ms": 1_000, "default_page_size": 50,
             "max_returned_rows": 2_000, "suggest_facets": False}
 STATIC_MOUNT = "desk-static"
@@ -108,7 +108,7 @@ def serve(site: Site, announce=print) -> None:
     import uvicorn
 
     if prepare_store(site.path):
-        announce(f"added the event views and the search index ({SEARCH_TABLE}) to {site.path}")
+        announce(f"added the views and the search index ({SEARCH_TABLE}) to {site.path}")
     datasette = make_datasette(site.path)
     asyncio.run(datasette.invoke_startup())
     errors.log_to(sys.stderr)

@@ -21,6 +21,8 @@ from pipelines.ingest import ingest
 
 REPO = Path(__file__).resolve().parent.parent
 ONE_ARTICLE = REPO / "corpus" / "samples" / "txt" / "2021-03_cfa_bretagne.txt"
+# The event views as a store of schema version 2 had them.
+LEGACY_VIEWS = REPO / "tests" / "data" / "events_views_v2.sql"
 
 
 def migrated_to(db: Path, revision: str) -> Path:
@@ -142,3 +144,38 @@ def test_a_stamped_dispatch_is_stored_with_its_publication_month(db, tmp_path, r
     assert code == 0, stderr
     assert rows(db, "SELECT published, substr(text, 1, 10) FROM articles") == [("2023-07", "La Région ")]
     assert rows(db, "SELECT amount, date FROM facts") == [(3000000.0, "2023-06")]
+
+
+def _version_2_store_with_facts(db: Path, source: Path) -> dict[str, list[tuple]]:
+    """A store at schema version 2 holding the runs, articles and facts of `source`, with the event views of its
+    day; returns what those views give."""
+    migrated_to(db, "0002")
+    connection = sqlite3.connect(db)
+    try:
+        connection.execute("ATTACH DATABASE ? AS source", (str(source),))
+        for table in ("runs", "articles", "facts"):
+            # By name: a later schema may hold the same columns in another order.
+            columns = ", ".join(row[1] for row in connection.execute(f"PRAGMA main.table_info({table})"))
+            connection.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM source.{table}")
+        connection.commit()
+        connection.execute("DETACH DATABASE source")
+        connection.executescript(LEGACY_VIEWS.read_text("utf-8"))
+        return {name: sorted(connection.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+                for name in ("fact_events", "events")}
+    finally:
+        connection.close()
+
+
+def test_db_upgrade_turns_the_event_views_into_tables_filled_from_the_facts(db, run_cli, ingested, rows):
+    computed = _version_2_store_with_facts(db, ingested.db)
+    assert computed["fact_events"] and len(computed["events"]) < len(computed["fact_events"])
+    code, out, stderr = run_cli("db", "upgrade", "--db", db)
+    assert code == 0, stderr
+    assert f"from schema version 2 to {SCHEMA_VERSION}" in out
+    kinds = dict(rows(db, "SELECT name, type FROM sqlite_master WHERE name IN ('fact_events', 'events')"))
+    assert kinds == {"fact_events": "table", "events": "table"}
+    for name, expected in computed.items():
+        assert sorted(rows(db, f"SELECT * FROM {name}"), key=repr) == expected, name
+    (counted,) = rows(db, "SELECT sum(events), sum(mentions) FROM event_totals WHERE own_year = 1")
+    assert counted == (len(computed["events"]), len(computed["fact_events"]))
+    assert schema_differences(f"sqlite:///{db}") == []

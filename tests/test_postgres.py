@@ -41,6 +41,12 @@ COMPARED = {
     "facts": "article_id, seq, amount, amount_max, currency, qualifier, per, body, body_role, date, region, "
              "sentence, start, \"end\", confidence",
     "rejects": "source, line, article_id, reason",
+    "fact_events": "event_id, fact_id, article_id, title, url, source, published, seq, amount, amount_max, currency, "
+                   "qualifier, per, body, body_role, date, event_date, year, region, confidence, sentence, start, "
+                   "\"end\"",
+    "events": "event_id, amount, amount_max, currency, qualifier, per, body, region, first_date, last_date, year, "
+              "sources, mentions, first_published, article_id, sentence",
+    "event_totals": "region, body, year, mention_year, own_year, committed, events, mentions, amount_cents",
 }
 
 
@@ -99,7 +105,7 @@ def test_the_store_is_built_by_the_migrations_on_postgres(pg_db):
 
 def test_ingest_on_postgres_stores_what_it_stores_on_sqlite(pg_db, tmp_path, nlp, run_cli):
     sqlite_db = tmp_path / "same.db"
-    first = ingest([SAMPLES], pg_db, progress=False, workers=1)
+    first = ingest([SAMPLES], pg_db, progress=False, workers=1, batch_size=3)  # events regrouped batch by batch
     ingest([SAMPLES], str(sqlite_db), progress=False, workers=1)
     assert first.counts.new >= 10 and first.counts.facts > 0
     assert rows(pg_db) == rows(f"sqlite:///{sqlite_db}")
@@ -237,3 +243,31 @@ def test_a_writer_waits_for_the_write_lock_and_readers_do_not(pg_db, monkeypatch
     assert result.exit_code != 0
     assert "locked by another process" in result.output and "Traceback" not in result.output
     assert _scalar(pg_db, "SELECT count(*) FROM articles") == 0
+
+
+EVENT_TABLES = ("fact_events", "events", "event_totals")
+
+
+def event_rows(url: str) -> dict[str, list[tuple]]:
+    """The event tables' rows, as text, in a fixed order (event_totals without its row ids)."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = {table: sorted((tuple(None if v is None else str(v) for v in row)
+                                for row in connection.execute(text(f"SELECT {COMPARED[table]} FROM {table}"))),
+                               key=repr)
+                 for table in EVENT_TABLES}
+    engine.dispose()
+    return found
+
+
+def test_random_writes_leave_the_event_tables_a_rebuild_makes_on_postgres(pg_db, random_writes):
+    from models.events import rebuild_events
+
+    for step in random_writes(pg_db, 3, steps=12):
+        kept = event_rows(pg_db)
+        engine = make_engine(pg_db)
+        with engine.begin() as connection:
+            rebuild_events(connection)
+        engine.dispose()
+        assert event_rows(pg_db) == kept, f"step {step}"
+    assert kept["events"] and kept["event_totals"]

@@ -1,8 +1,8 @@
 """Events read from the store: the repeated mentions of one announcement grouped, with all their sources.
 
-The grouping itself is the `fact_events` view of the store (see models/views.py); this module reads it into
-dataclasses. The same SQL runs through SQLAlchemy (digest, alerts) and through Datasette's own connections
-(the dashboard), so it is plain SQL with named parameters.
+The grouping itself is kept in the store's `fact_events` table, brought up to date at every ingest (see
+models/events.py); this module reads it into dataclasses. The same SQL runs through SQLAlchemy (digest, alerts) and
+through Datasette's own connections (the dashboard), so it is plain SQL with named parameters.
 """
 
 from dataclasses import dataclass, field
@@ -178,6 +178,6 @@ def read_events(connection: Connection, selection: Selection = Selection()) -> l
         rows = connection.execute(text(sql), params).mappings().all()
     except (OperationalError, ProgrammingError) as error:
         hint = "" if "fact_events" not in str(error.orig) else (
-            "; a store made by an older depeches gets its events view with 'depeches db upgrade'")
+            "; a store made by an older depeches gets its event tables with 'depeches db upgrade'")
         raise StoreError(f"cannot read events ({error.orig}){hint}") from error
     return group_events(mentions_from_rows(rows))

@@ -5,9 +5,9 @@ from typing import Callable
 
 from pipelines.desk.charts import Bar, bar_chart, column_chart, region_map
 from pipelines.desk.events import Event
-from pipelines.desk.totals import NO_BODY, NO_REGION, NO_YEAR, Total, counts_as_committed, totals_by
+from pipelines.desk.totals import NO_BODY, NO_REGION, NO_YEAR, Sum, Total, counts_as_committed, totals_by
 
-__all__ = ["Overview", "overview", "Linker"]
+__all__ = ["Overview", "overview", "Linker", "region_chart", "body_chart", "year_chart"]
 
 # The bodies chart shows the largest ones only, so that it stays readable.
 BODIES_SHOWN = 15
@@ -36,8 +36,24 @@ class Overview:
     year_svg: str
 
 
-def _bars(totals: list[Total], dimension: str, link: Linker, skip: str) -> list[Bar]:
+def _bars(totals: list[Sum], dimension: str, link: Linker, skip: str) -> list[Bar]:
     return [Bar(t.label, t.amount, link(dimension, t.label)) for t in totals if t.label != skip]
+
+
+def region_chart(by_region: list[Sum], link: Linker = _no_link, chart_prefix: str = "graphique") -> str:
+    """The tile map of the regions' sums (amounts outside any region left out)."""
+    return region_map(_bars(by_region, "region", link, NO_REGION), "Montants par région", f"{chart_prefix}-regions")
+
+
+def body_chart(by_body: list[Sum], link: Linker = _no_link, chart_prefix: str = "graphique") -> str:
+    """Bars of the largest bodies' sums, largest first."""
+    return bar_chart(_bars(by_body, "body", link, "")[:BODIES_SHOWN], "Montants par organisme",
+                     f"{chart_prefix}-organismes")
+
+
+def year_chart(by_year: list[Sum], link: Linker = _no_link, chart_prefix: str = "graphique") -> str:
+    """Columns of the years' sums, oldest first (undated amounts left out)."""
+    return column_chart(_bars(by_year, "year", link, NO_YEAR), "Montants par année", f"{chart_prefix}-annees")
 
 
 def overview(events: list[Event], link: Linker = _no_link, chart_prefix: str = "graphique") -> Overview:
@@ -47,10 +63,7 @@ def overview(events: list[Event], link: Linker = _no_link, chart_prefix: str = "
     by_year = sorted(totals_by(events, lambda e: e.year, NO_YEAR), key=lambda t: t.label)
     committed = [e for e in events if counts_as_committed(e)]
     articles = {m.article_id for e in events for m in e.mentions}
-    region_svg = region_map(_bars(by_region, "region", link, NO_REGION), "Montants par région",
-                            f"{chart_prefix}-regions")
-    body_svg = bar_chart(_bars(by_body, "body", link, "")[:BODIES_SHOWN], "Montants par organisme",
-                         f"{chart_prefix}-organismes")
-    year_svg = column_chart(_bars(by_year, "year", link, NO_YEAR), "Montants par année", f"{chart_prefix}-annees")
     return Overview(len(events), sum(len(e.mentions) for e in events), len(articles),
-                    sum(e.amount for e in committed), by_region, by_body, by_year, region_svg, body_svg, year_svg)
+                    sum(e.amount for e in committed), by_region, by_body, by_year,
+                    region_chart(by_region, link, chart_prefix), body_chart(by_body, link, chart_prefix),
+                    year_chart(by_year, link, chart_prefix))

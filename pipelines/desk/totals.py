@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 
 from pipelines.desk.events import Event
 
-__all__ = ["Total", "counts_as_committed", "totals_by", "NO_BODY", "NO_REGION", "NO_YEAR"]
+__all__ = ["Sum", "Total", "counts_as_committed", "totals_by", "NO_BODY", "NO_REGION", "NO_YEAR"]
 
 CURRENCY = "EUR"
 NO_BODY = "Organisme non précisé"
@@ -18,12 +18,18 @@ NO_YEAR = "Sans date"
 
 
 @dataclass(frozen=True)
-class Total:
-    """The events of one group: their summed amount, how many they are, and how many articles report them."""
+class Sum:
+    """The events of one group: their summed amount and how many they are."""
 
     label: str
     amount: float
     events: int
+
+
+@dataclass(frozen=True)
+class Total(Sum):
+    """The events of one group: their summed amount, how many they are, and how many articles report them."""
+
     sources: int
     article_ids: tuple[str, ...]
 

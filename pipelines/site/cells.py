@@ -32,7 +32,7 @@ def _fact_of(row, table: str | None) -> int | None:
 
 
 def _article_link(datasette, article_id: str, fact_id: int | None) -> Markup:
-    href = datasette.urls.path(article_path(article_id, fact_id))
+    href = str(datasette.urls.path(article_path(article_id, fact_id)))
     return Markup(f'<a class="article-link" href="{escape(href)}" title="Lire l\'article, phrase surlignée">'
                   f'{escape(article_id)}</a>')
 
@@ -52,13 +52,14 @@ def _articles(datasette, value: str) -> Markup | None:
         items = json.loads(value)
     except (TypeError, ValueError):
         return None
-    links = [f'<li><a href="{escape(datasette.urls.path(article_path(str(i), None)))}">{escape(str(t))}</a></li>'
+    # Datasette's URL strings look up every attribute the slow way: escaping them as plain str is far quicker.
+    links = [f'<li><a href="{escape(str(datasette.urls.path(article_path(str(i), None))))}">{escape(str(t))}</a></li>'
              for i, t in items]
     return Markup(f'<ul class="articles">{"".join(links)}</ul>')
 
 
 def _sources(datasette, row, value) -> Markup:
-    href = datasette.urls.table(DATABASE_NAME, "fact_events") + f"?event_id={int(row['event_id'])}"
+    href = str(datasette.urls.table(DATABASE_NAME, "fact_events")) + f"?event_id={int(row['event_id'])}"
     return Markup(f'<a href="{escape(href)}">{int(value)} source{"s" if int(value) > 1 else ""}</a>')
 
 

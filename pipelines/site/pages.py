@@ -7,19 +7,25 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 from markupsafe import Markup
 
+from pipelines.desk.board import (Figures, articles_sql, body_events_sql, body_sources, choices_sql,
+                                  figures_from_row, figures_sql, sums_from_rows, sums_sql, top_events_sql)
 from pipelines.desk.events import Event, Selection, events_sql, group_events, mentions_from_rows
 from pipelines.desk.highlight import Amount, pieces
 from pipelines.desk.links import ARTICLE_PATH, DASHBOARD_PATH, article_path
-from pipelines.desk.overview import overview
-from pipelines.desk.totals import NO_BODY, counts_as_committed
+from pipelines.desk.overview import body_chart, region_chart, year_chart
+from pipelines.desk.totals import NO_BODY, Sum
 from pipelines.site import DATABASE_NAME
 
 __all__ = ["register_routes", "menu_links"]
 
-# The dashboard reads every event of a selection: give it more time than a single Datasette query.
+# A query of the dashboard may take longer than a single Datasette query.
 DASHBOARD_TIME_LIMIT_MS = 10_000
 # Events listed under the charts, largest first.
 EVENTS_SHOWN = 100
+# Bodies listed in the table by body, largest first, and the articles shown for each, from its largest events:
+# a store of years of dispatches has hundreds of bodies and thousands of articles for the largest ones.
+BODIES_SHOWN = 30
+SOURCES_SHOWN = 10
 FILTERS = ("region", "year", "body")
 
 
@@ -34,60 +40,103 @@ class SourceLink:
 
 @dataclass(frozen=True)
 class BodyRow:
+    """A body's committed euros in the selection, its events, the articles that say so and, when they are more than
+    shown, where to find them all."""
+
     label: str
     amount: float
     events: int
     sources: list[SourceLink]
+    more: str | None = None
 
 
-async def _events(db, selection: Selection) -> list[Event]:
-    sql, params = events_sql(selection)
-    result = await db.execute(sql, params, custom_time_limit=DASHBOARD_TIME_LIMIT_MS)
-    return group_events(mentions_from_rows(result.rows))
+def _path(datasette, path: str) -> str:
+    """A path of the site as a plain str: Datasette's own URL strings look up every attribute the slow way, which
+    a page of a thousand links pays for."""
+    return str(datasette.urls.path(path))
+
+
+async def _rows(db, query: tuple[str, dict]) -> list:
+    sql, params = query
+    return (await db.execute(sql, params, custom_time_limit=DASHBOARD_TIME_LIMIT_MS)).rows
+
+
+async def _events(db, event_ids: list[int]) -> list[Event]:
+    """These events with all their mentions, largest first."""
+    if not event_ids:
+        return []
+    return group_events(mentions_from_rows(await _rows(db, events_sql(Selection(event_ids=tuple(event_ids))))))
 
 
 def _dashboard_href(datasette, current: dict, **changes) -> str:
     values = {**current, **changes}
     query = urlencode({k: v for k, v in values.items() if v})
-    return datasette.urls.path(DASHBOARD_PATH) + (f"?{query}" if query else "")
+    return str(datasette.urls.path(DASHBOARD_PATH)) + (f"?{query}" if query else "")
 
 
-def _body_rows(datasette, events: list[Event]) -> list[BodyRow]:
-    rows: dict[str, BodyRow] = {}
-    for event in sorted((e for e in events if counts_as_committed(e)), key=lambda e: -e.amount):
-        label = event.body or NO_BODY
-        row = rows.setdefault(label, BodyRow(label, 0.0, 0, []))
-        known = {s.article_id for s in row.sources}
-        new_sources = [SourceLink(m.article_id, m.title or m.article_id,
-                                  datasette.urls.path(article_path(m.article_id, m.fact_id)))
-                       for m in event.sources if m.article_id not in known]
-        rows[label] = BodyRow(label, row.amount + event.amount, row.events + 1, row.sources + new_sources)
-    return sorted(rows.values(), key=lambda r: -r.amount)
+def _facts_href(datasette, current: dict, label: str) -> str:
+    """The facts of a body (in the selected region and year) on the fact_events page."""
+    values = {"region": current["region"], "year": current["year"]}
+    values.update({"body__isnull": "1"} if label == NO_BODY else {"body": label})
+    query = urlencode({k: v for k, v in values.items() if v})
+    return str(datasette.urls.table(DATABASE_NAME, "fact_events")) + f"?{query}"
 
 
-async def _choices(db, column: str) -> list[str]:
-    result = await db.execute(f"SELECT DISTINCT {column} FROM fact_events WHERE {column} IS NOT NULL "
-                              f"ORDER BY {column}", custom_time_limit=DASHBOARD_TIME_LIMIT_MS)
-    return [row[0] for row in result.rows]
+def _sources(datasette, events: list[Event]) -> list[SourceLink]:
+    """The articles of these events, each once, in the order of the events and of publication."""
+    links: dict[str, SourceLink] = {}
+    for event in events:
+        for m in event.sources:
+            links.setdefault(m.article_id, SourceLink(m.article_id, m.title or m.article_id,
+                                                      _path(datasette, article_path(m.article_id, m.fact_id))))
+    return list(links.values())
+
+
+async def _body_rows(datasette, db, selection: Selection, by_body: list[Sum], current: dict) -> list[BodyRow]:
+    shown = by_body[:BODIES_SHOWN]
+    labels = [s.label for s in shown]
+    ids = [row["event_id"] for row in await _rows(db, body_events_sql(selection, labels, SOURCES_SHOWN))]
+    found = body_sources(labels, await _events(db, ids), SOURCES_SHOWN, {s.label: s.events for s in shown})
+    rows = []
+    for total, body in zip(shown, found):
+        sources = _sources(datasette, body.events)
+        more = body.more or len(sources) > SOURCES_SHOWN
+        rows.append(BodyRow(total.label, total.amount, total.events, sources[:SOURCES_SHOWN],
+                            _facts_href(datasette, current, total.label) if more else None))
+    return rows
+
+
+async def _figures(db, selection: Selection) -> Figures:
+    (articles,) = (await _rows(db, articles_sql(selection)))[0]
+    return figures_from_row((await _rows(db, figures_sql(selection)))[0], articles)
+
+
+async def _choices(db, dimension: str) -> list[str]:
+    return [row[0] for row in await _rows(db, (choices_sql(dimension), {}))]
 
 
 async def dashboard(request, datasette):
     db = datasette.get_database(DATABASE_NAME)
     current = {name: (request.args.get(name) or "").strip() for name in FILTERS}
     selection = Selection(**{name: value or None for name, value in current.items()})
-    events = await _events(db, selection)
-    everywhere = await _events(db, Selection(year=selection.year, body=selection.body))
+    sums = {dimension: sums_from_rows(await _rows(db, sums_sql(selection, dimension)), dimension)
+            for dimension in ("body", "year")}
+    everywhere = Selection(year=selection.year, body=selection.body)
+    by_region = sums_from_rows(await _rows(db, sums_sql(everywhere, "region")), "region")
+    top = await _events(db, [row["event_id"] for row in await _rows(db, top_events_sql(selection, EVENTS_SHOWN))])
 
     def link(dimension: str, label: str) -> str:
         return _dashboard_href(datasette, current, **{dimension: label})
 
-    summary = overview(events, link, chart_prefix="tableau")
-    region_map = overview(everywhere, link, chart_prefix="carte").region_svg
-    context = {"current": current, "summary": summary, "events": events[:EVENTS_SHOWN],
-               "charts": [Markup(region_map), Markup(summary.body_svg), Markup(summary.year_svg)],
-               "bodies": _body_rows(datasette, events), "regions": await _choices(db, "region"),
-               "years": await _choices(db, "year"), "reset": _dashboard_href(datasette, {}),
-               "article_href": lambda m: datasette.urls.path(article_path(m.article_id, m.fact_id)),
+    charts = [region_chart(by_region, link, "carte"), body_chart(sums["body"], link, "tableau"),
+              year_chart(sums["year"], link, "tableau")]
+    context = {"current": current, "summary": await _figures(db, selection), "events": top,
+               "charts": [Markup(chart) for chart in charts],
+               "bodies": await _body_rows(datasette, db, selection, sums["body"], current),
+               "more_bodies": max(0, len(sums["body"]) - BODIES_SHOWN),
+               "regions": await _choices(db, "region"), "years": await _choices(db, "year"),
+               "reset": _dashboard_href(datasette, {}),
+               "article_href": lambda m: _path(datasette, article_path(m.article_id, m.fact_id)),
                "database": DATABASE_NAME}
     return Response.html(await datasette.render_template("desk_dashboard.html", context, request=request))
 

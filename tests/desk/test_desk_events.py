@@ -1,4 +1,4 @@
-"""Repeats grouped into events: the store's views on a real SQLite file, cases written as data."""
+"""Repeats grouped into events: the store's event tables on a real SQLite file, cases written as data."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from models import Article, Fact, Run, create_store, make_engine
+from models.events import EventChanges
 from pipelines.desk.events import Selection, read_events
 from pipelines.desk.totals import counts_as_committed, totals_by
 
@@ -58,6 +59,10 @@ def _store(tmp_path, said: list[Said]):
             session.add(Fact(article_id=s.article, seq=seq, amount=s.amount, currency="EUR", qualifier="exact",
                              per=s.per, body=s.body, date=s.date, region=s.region, sentence="…", start=0, end=1,
                              confidence=0.8))
+        session.flush()
+        events = EventChanges(session.connection())
+        events.add(s.article for s in said)
+        events.apply()
     return engine
 
 

@@ -70,6 +70,22 @@ def test_a_store_without_index_gets_it_filled(store):
     assert _found(db, "normandie") == ["b"]
 
 
+@pytest.mark.parametrize("damage", [
+    pytest.param(f"UPDATE {SEARCH_TABLE} SET article_id = 'a' WHERE article_id = 'b'", id="row of another article"),
+    pytest.param(f"DELETE FROM {SEARCH_TABLE} WHERE article_id = 'b'", id="row missing"),
+    pytest.param(f"INSERT INTO {SEARCH_TABLE}(rowid, article_id, title, text) VALUES (999, 'z', '', 'normandie')",
+                 id="row of no article"),
+])
+def test_an_index_out_of_step_with_the_articles_is_filled_again(store, damage):
+    db, engine = store
+    with engine.begin() as connection:
+        connection.exec_driver_sql(damage)
+    create_store(engine)
+    assert _found(db, "normandie") == ["b"]
+    indexed = {row[0] for row in sqlite3.connect(db).execute(f"SELECT article_id FROM {SEARCH_TABLE}")}
+    assert indexed == {"a", "b"}
+
+
 def test_ingested_articles_are_searchable(desk_store):
     count = desk_store.rows("SELECT count(*) FROM articles")[0][0]
     indexed = desk_store.rows(f"SELECT count(*) FROM {SEARCH_TABLE} s JOIN articles a "

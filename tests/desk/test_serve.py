@@ -151,7 +151,7 @@ def test_prepare_store_adds_what_an_older_store_lacks(tmp_path):
     engine = make_engine(str(db))
     create_store(engine)
     with engine.begin() as connection:
-        connection.exec_driver_sql("DROP VIEW events")
+        connection.exec_driver_sql("DROP VIEW fact_view")
         connection.exec_driver_sql(f"DROP TABLE {SEARCH_TABLE}")
     engine.dispose()
     assert prepare_store(db) is True
@@ -159,4 +159,4 @@ def test_prepare_store_adds_what_an_older_store_lacks(tmp_path):
     connection = sqlite3.connect(db)
     names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     connection.close()
-    assert {"events", SEARCH_TABLE} <= names
+    assert {"fact_view", SEARCH_TABLE} <= names
