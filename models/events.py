@@ -14,10 +14,10 @@ make them from scratch.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Iterable, NamedTuple
 
-from sqlalchemy import Connection, Date, DateTime, Float, Index, Integer, String, Text, bindparam, text
+from sqlalchemy import Connection, DateTime, Float, Index, Integer, String, Text, bindparam, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import grouping
@@ -50,7 +50,7 @@ class FactEvent(Base):
     title: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
-    published: Mapped[date | None] = mapped_column(Date)
+    published: Mapped[str | None] = mapped_column(String(10))
     ingested_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     seq: Mapped[int] = mapped_column(Integer)
     amount: Mapped[float] = mapped_column(Float)
@@ -92,7 +92,7 @@ class StoredEvent(Base):
     year: Mapped[str | None] = mapped_column(String(4), index=True)
     sources: Mapped[int] = mapped_column(Integer)
     mentions: Mapped[int] = mapped_column(Integer)
-    first_published: Mapped[date | None] = mapped_column(Date)
+    first_published: Mapped[str | None] = mapped_column(String(10))
     first_ingested_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_ingested_at: Mapped[datetime | None] = mapped_column(DateTime)
     article_id: Mapped[str] = mapped_column(String(255))

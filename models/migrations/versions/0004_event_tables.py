@@ -49,7 +49,7 @@ def _fact_events() -> None:
         "fact_events",
         _column("event_id", sa.Integer()), _column("fact_id", sa.Integer()),
         _column("article_id", sa.String(length=255)), _column("title", sa.Text(), True),
-        _column("url", sa.Text(), True), _column("source", sa.Text()), _column("published", sa.Date(), True),
+        _column("url", sa.Text(), True), _column("source", sa.Text()), _column("published", sa.String(length=10), True),
         _column("ingested_at", sa.DateTime(), True), _column("seq", sa.Integer()), _column("amount", sa.Float()),
         _column("amount_max", sa.Float(), True), _column("currency", sa.String(length=3)),
         _column("qualifier", sa.String(length=8)), _column("per", sa.String(length=64), True),
@@ -70,7 +70,7 @@ def _events() -> None:
         _column("region", sa.String(length=64), True), _column("first_date", sa.String(length=10), True),
         _column("last_date", sa.String(length=10), True), _column("year", sa.String(length=4), True),
         _column("sources", sa.Integer()), _column("mentions", sa.Integer()),
-        _column("first_published", sa.Date(), True), _column("first_ingested_at", sa.DateTime(), True),
+        _column("first_published", sa.String(length=10), True), _column("first_ingested_at", sa.DateTime(), True),
         _column("last_ingested_at", sa.DateTime(), True), _column("article_id", sa.String(length=255)),
         _column("sentence", sa.Text()),
         sa.PrimaryKeyConstraint("event_id", name=op.f("pk_events")))
