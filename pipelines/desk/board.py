@@ -36,13 +36,19 @@ class Figures:
     committed: float
 
 
-def _cells(selection: Selection) -> tuple[str, dict]:
-    """The rows of event_totals that count the selection's events once each."""
+def _named_clauses(selection: Selection) -> tuple[list[str], dict]:
+    """The selection's region and body as conditions on columns of the same names, with their parameters."""
     clauses, params = [], {}
     for name in ("region", "body"):
         if getattr(selection, name):
             clauses.append(f"{name} = :{name}")
             params[name] = getattr(selection, name)
+    return clauses, params
+
+
+def _cells(selection: Selection) -> tuple[str, dict]:
+    """The rows of event_totals that count the selection's events once each."""
+    clauses, params = _named_clauses(selection)
     if selection.year:
         clauses.append("mention_year = :year")
         params["year"] = selection.year
@@ -84,11 +90,7 @@ def sums_from_rows(rows: Iterable[Mapping], dimension: str) -> list[Sum]:
 
 def _events_where(selection: Selection) -> tuple[str, dict]:
     """The selection as a condition on the events table."""
-    clauses, params = [], {}
-    for name in ("region", "body"):
-        if getattr(selection, name):
-            clauses.append(f"{name} = :{name}")
-            params[name] = getattr(selection, name)
+    clauses, params = _named_clauses(selection)
     if selection.year:
         clauses.append("EXISTS (SELECT 1 FROM fact_events m WHERE m.event_id = events.event_id AND m.year = :year)")
         params["year"] = selection.year
