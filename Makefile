@@ -5,9 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= depeches.db
+TRAIN_GOLD ?= corpus/gold
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install system-deps eval clean
+.PHONY: demo test install system-deps eval model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,10 @@ test: install system-deps
 
 eval: install
 	$(BIN)/depeches eval
+
+# The confidence model, retrained from the gold annotations (never from corpus/realistic, the frozen test set).
+model: install
+	$(BIN)/python -m pipelines.train $(TRAIN_GOLD)
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

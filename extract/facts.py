@@ -9,14 +9,17 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extract import text_of
+from extract.confidence import features, probability
 from extract.entities import lead_end
 from extract.knowledge import PROGRAMME, entry
 from extract.regions import names_region
 from extract.types import Amount, DateMention, Fact, Mention
 
-__all__ = ["attribute", "FACTS_COMPONENT"]
+__all__ = ["attribute", "FACTS_COMPONENT", "FEATURES_KEY"]
 
 FACTS_COMPONENT = "depeches_facts_v1"
+# Where a doc keeps the confidence features of its facts, in their order (read by evaluation and training).
+FEATURES_KEY = "depeches_fact_features"
 
 FUNDER_VERBS = re.compile(r"^(?:financ|cofinanc|allou|vot|accord|débloqu|consacr|invest|attribu|vers|mobilis|engag|"
                           r"lanc|publi|dot|prév|annonc|apport|octroi|octroy|subventionn|dégag|abond|distribu|affect|"
@@ -55,21 +58,14 @@ SOURCE_KINDS = {"court", "inspection", "parliament"}
 DECISION = re.compile(r"\b(?:vot|adopt|délibér|plénière|budget primitif|budget supplémentaire|décision modificative|"
                       r"BP|DM\d?|BS)\w*", re.I)
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
-# Confidence of each way of finding a field: the share of right answers it gives on corpus/gold (`depeches eval`),
-# rounded (down to 0.9 where it rests on a handful of facts). A fact's confidence is their product: the chance that
-# body, date and region are all right.
-BODY_SCORES = {"programme": 0.8, "adjacent": 0.97, "previous": 0.92, "none": 0.9, "syntax": 0.87, "main": 0.86, "clause": 0.85,
-               "sentence": 0.68}
 # The body a dispatch is about must be named at least this often, and more than any other, to stand for amounts
 # whose own sentence names none.
 MAIN_BODY_MIN_MENTIONS = 2
 # ... and hold at least this share of all the body mentions: a story about one body, not a round-up of several.
 MAIN_BODY_MIN_SHARE = 0.4
-DATE_SCORES = {"story": 0.95, "own": 0.95, "total": 0.9, "previous": 0.9, "none": 0.92, "sentence": 0.87}
 # Amounts of a sentence that add up to a dated amount of the previous one, within this share, break it down and share
 # its date: "48 M€ sur 2024-2025 [...]. L'État apporte 21 M€, la Région 19,5 M€ et France Travail 7,5 M€."
 TOTAL_TOLERANCE = 0.02
-REGION_SCORES = {"none": 0.98, "body": 0.98, "own": 0.95, "adjacent": 0.94, "main": 0.88, "sentence": 0.56}
 # How close (characters) a place must stand before an amount to name its region: "la Bretagne (8,6 M€)".
 ADJACENT_PLACE = 40
 # How close a body must stand before its amount to be its subject whatever the parse says:
@@ -511,11 +507,12 @@ def attribute(doc: Doc) -> list[Fact]:
     people = [m for m in mentions if m.label == "PER"]
     orgs = [m for m in mentions if m.label == "ORG" and not _is_affiliation(text, m, people) and not _is_source(m)]
     places = [m for m in mentions if m.region and m.label == "LOC"]
-    facts, story, lead, dated = [], None, lead_end(text), []
+    facts, found, story, lead, dated = [], [], None, lead_end(text), []
     dates = [d for d in doc._.dates if not _is_unattached(text, d)]
     sentences = _Sentences(doc)
     stories = _stories(doc, text, sentences, dates, orgs)
     programmes = [m for m in mentions if m.label == PROGRAMME and entry(m.norm) and entry(m.norm).runner]
+    bodies = len({m.norm for m in orgs})
     for amount in amounts:
         told = [s for s in stories if s.start <= amount.start][-1]
         if told.start and story is not None and dated and dated[-1][0].start < told.start:
@@ -532,10 +529,30 @@ def attribute(doc: Doc) -> list[Fact]:
         if story is None and amount.start < lead and date_how in ("own", "sentence"):
             story = date
         region, region_how = _region(doc, ctx, body, places, amounts)
-        confidence = BODY_SCORES[body_how] * DATE_SCORES[date_how] * REGION_SCORES[region_how]
+        values = _features(doc, ctx, dates, amounts, told, (body, body_how), (date, date_how), region_how, bodies)
+        found.append(values)
         facts.append(Fact(amount.value, amount.value_max, amount.currency, amount.qualifier, amount.per, body, role,
-                          date, region, ctx.sentence_text.strip(), amount.start, amount.end, round(confidence, 2)))
+                          date, region, ctx.sentence_text.strip(), amount.start, amount.end,
+                          round(probability(values), 2)))
+    doc.user_data[FEATURES_KEY] = found
     return _headline_bodies(facts, text)
+
+
+def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Amount], told: Story,
+              body: tuple[str | None, str], date: tuple[str | None, str], region_how: str,
+              bodies: int) -> dict[str, float]:
+    start, end, text = ctx.sentence.start_char, ctx.sentence.end_char, ctx.text
+    return features(body=body[0], body_how=body[1], date=date[0], date_how=date[1], region_how=region_how,
+                    bodies_in_sentence=len({m.norm for m in ctx.orgs}),
+                    dates_in_sentence=sum(start <= d.start < end for d in dates),
+                    amounts_in_sentence=sum(start <= a.start < end for a in amounts),
+                    bodies_in_dispatch=bodies, amounts_in_dispatch=len(amounts),
+                    known_body=body[0] is not None and entry(body[0]) is not None,
+                    main_body=body[0] == ctx.main_body, headline=ctx.amount.start < _headline_end(text),
+                    lead=ctx.amount.start < lead_end(text), appended=told.start > 0,
+                    published=doc._.published is not None,
+                    line_before=text[text.rfind("\n", 0, ctx.amount.start) + 1:ctx.amount.start],
+                    position=ctx.amount.start / max(len(text), 1))
 
 
 def _headline_bodies(facts: list[Fact], text: str) -> list[Fact]:

@@ -32,6 +32,8 @@ class Extraction:
     facts: list[Fact] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     main_region: str | None = None
+    # The confidence features of each fact, in the order of `facts` (extract/confidence.py).
+    features: list[dict[str, float]] = field(default_factory=list)
 
 
 # A full stop after a currency sign ends the sentence: "48 M€." is "48", "M€", "." (the model keeps "M€." whole).
@@ -94,7 +96,8 @@ def _extraction(doc: Doc) -> Extraction:
     mentions = list(doc._.mentions)
     mentions += [Mention("MONEY", a.text, _money_norm(a.value, a.currency), a.start, a.end) for a in doc._.amounts]
     mentions += [Mention("DATE", d.text, d.value, d.start, d.end) for d in doc._.dates]
-    return Extraction(list(doc._.facts), sorted(mentions, key=lambda m: (m.start, m.label)), doc._.main_region)
+    return Extraction(list(doc._.facts), sorted(mentions, key=lambda m: (m.start, m.label)), doc._.main_region,
+                      doc.user_data.get(facts.FEATURES_KEY, []))
 
 
 def extract_docs(nlp: Language, items: Iterable[tuple[str, str | None]], batch_size: int = BATCH_SIZE) -> Iterator[Extraction]:

@@ -12,11 +12,11 @@ from extract.nlp import DEFAULT_MODEL, extract_docs, load
 from pipelines.batch import prepare
 from pipelines.readers import RawArticle, read_file
 
-__all__ = ["GoldArticle", "Report", "load_gold", "evaluate", "FIELDS", "BANDS"]
+__all__ = ["GoldArticle", "Report", "Sample", "load_gold", "evaluate", "FIELDS"]
 
 FIELDS = ("body", "date", "region", "qualifier")
-# Confidence bands reported by `depeches eval`, as lower bounds.
-BANDS = (0.0, 0.6, 0.7, 0.8, 0.9)
+# The fields a fact's confidence speaks for.
+ATTRIBUTION = ("body", "date", "region")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,17 @@ class GoldArticle:
     people: list[str]
 
 
+@dataclass(frozen=True)
+class Sample:
+    """A matched fact seen by the confidence model: its article, its features, whether body, date and region are all
+    right, and the confidence the pipeline gave it."""
+
+    article: str
+    features: dict[str, float]
+    all_right: bool
+    confidence: float
+
+
 @dataclass
 class Report:
     """Counts behind the figures; `errors` lists (article, field, got, want)."""
@@ -38,7 +49,7 @@ class Report:
     amounts_matched: int = 0
     right: dict[str, int] = field(default_factory=lambda: {f: 0 for f in FIELDS})
     entities: dict[str, list[int]] = field(default_factory=lambda: {"ORG": [0, 0, 0], "PER": [0, 0, 0]})
-    bands: dict[float, list[int]] = field(default_factory=lambda: {b: [0, 0] for b in BANDS})
+    samples: list[Sample] = field(default_factory=list)
     errors: list[tuple] = field(default_factory=list)
     articles: int = 0
 
@@ -88,7 +99,7 @@ def _raw(article: GoldArticle) -> RawArticle:
     return RawArticle(raw.id, raw.source, raw.text, published=article.published or raw.published)
 
 
-def _score_fields(report: Report, article: GoldArticle, got, want: dict) -> None:
+def _score_fields(report: Report, article: GoldArticle, got, want: dict, features: dict[str, float]) -> None:
     all_right = True
     for name in FIELDS:
         wanted = want[name] if isinstance(want[name], list) else [want[name]]
@@ -96,15 +107,14 @@ def _score_fields(report: Report, article: GoldArticle, got, want: dict) -> None
         if _key(value) in (_names(wanted) if name == "body" else {_key(w) for w in wanted}):
             report.right[name] += 1
         else:
-            all_right = False
+            all_right = all_right and name not in ATTRIBUTION
             report.errors.append((article.id, name, value, wanted, want["span"]))
-    band = max(b for b in BANDS if got.confidence >= b)
-    report.bands[band][0] += all_right
-    report.bands[band][1] += 1
+    report.samples.append(Sample(article.id, features, all_right, got.confidence))
 
 
-def _score_amounts(report: Report, article: GoldArticle, facts: list) -> None:
-    got = [f for f in facts if f.currency == "EUR"]
+def _score_amounts(report: Report, article: GoldArticle, facts: list, features: list[dict]) -> None:
+    in_euros = [i for i, f in enumerate(facts) if f.currency == "EUR"]
+    got = [facts[i] for i in in_euros]
     want = [f for f in article.facts if f.get("currency", "EUR") == "EUR"]
     matcher = SequenceMatcher(a=[round(f.amount, 2) for f in got], b=[round(float(f["amount"]), 2) for f in want],
                               autojunk=False)
@@ -112,7 +122,8 @@ def _score_amounts(report: Report, article: GoldArticle, facts: list) -> None:
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
             matched.add(block.a + k)
-            _score_fields(report, article, got[block.a + k], want[block.b + k])
+            index = in_euros[block.a + k]
+            _score_fields(report, article, facts[index], want[block.b + k], features[index] if features else {})
     report.amounts_predicted += len(got)
     report.amounts_gold += len(want)
     report.amounts_matched += len(matched)
@@ -144,6 +155,6 @@ def evaluate(paths: Iterable[str], model: str = DEFAULT_MODEL) -> Report:
     report = Report(articles=len(gold))
     texts = ((p.text, p.raw.published) for p in prepared)
     for article, extraction in zip(gold, extract_docs(load(model), texts)):
-        _score_amounts(report, article, extraction.facts)
+        _score_amounts(report, article, extraction.facts, extraction.features)
         _score_entities(report, article, extraction.mentions)
     return report

@@ -1,6 +1,7 @@
-"""The text of `depeches eval`: the figures of each gold set side by side, accuracy by confidence band, errors."""
+"""The text of `depeches eval`: the figures of each gold set side by side, the reliability of the confidence, errors."""
 
-from pipelines.evaluate import BANDS, Report
+from pipelines.evaluate import Report
+from pipelines.train import BANDS, reliability, scored
 
 __all__ = ["report_lines"]
 
@@ -12,9 +13,20 @@ def _cells(values: list[str]) -> str:
     return "".join(f"{value:>{COLUMN_WIDTH}}" for value in values)
 
 
-def _band_cell(report: Report, low: float) -> str:
-    right, total = report.bands[low]
-    return f"{right / total:.3f} ({total})" if total else "-"
+def _reliability_lines(reports: dict[str, Report]) -> list[str]:
+    """For each confidence band and gold set: mean confidence / accuracy (facts)."""
+    tables, hows = [], []
+    for report in reports.values():
+        confidences, how = scored(report.samples)
+        tables.append({band.low: band for band in reliability(report.samples, confidences)})
+        hows.append(how)
+    lines = ["confidence against accuracy of body, date and region together, by band: mean / accuracy (facts)",
+             " " * NAME_WIDTH + _cells(hows)]
+    for low, high in zip(BANDS, BANDS[1:] + (1.0,)):
+        cells = [f"{t[low].mean_confidence:.2f} / {t[low].accuracy:.2f} ({t[low].count})" if low in t else "-"
+                 for t in tables]
+        lines.append(f"  {low:.1f}–{high:.1f}".ljust(NAME_WIDTH) + _cells(cells))
+    return lines
 
 
 def report_lines(reports: dict[str, Report], verbose: bool = False) -> list[str]:
@@ -27,9 +39,7 @@ def report_lines(reports: dict[str, Report], verbose: bool = False) -> list[str]
         lines.append(f"{label:<{NAME_WIDTH}}" + _cells([str(getattr(r, attribute)) for r in reports.values()]))
     figures = [r.figures() for r in reports.values()]
     lines += [f"{name:<{NAME_WIDTH}}" + _cells([f"{f[name]:.3f}" for f in figures]) for name in figures[0]]
-    lines.append("accuracy of body, date and region together, by confidence band (facts):")
-    for low, high in zip(BANDS, BANDS[1:] + (1.0,)):
-        lines.append(f"  {low:.1f}–{high:.1f}".ljust(NAME_WIDTH) + _cells([_band_cell(r, low) for r in reports.values()]))
+    lines += _reliability_lines(reports)
     if verbose:
         for name, report in reports.items():
             lines.append(f"errors in {name} (article, field, got, want, span):")

@@ -1,0 +1,59 @@
+"""Confidence: the probability that a fact's body, date and region are all right, from a logistic model.
+
+The model is trained on the gold annotations (`make model`, see pipelines/train.py) over features that say how each
+field was decided and how crowded the amount's surroundings are; its weights are a data file
+(extract/data/confidence.json), read once per process. The features are independent of particular sentences: the
+way each field was found, counts of bodies, dates and amounts around the amount, where it stands on the page.
+"""
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["features", "probability", "load_model", "MODEL_FILE"]
+
+MODEL_FILE = "confidence.json"
+# Counts are capped and scaled to [0, 1]: beyond these, one more body, date or amount says little more.
+MAX_BODIES = 4
+MAX_DATES = 3
+MAX_AMOUNTS = 6
+# ... and so are the dispatch's: a page naming many bodies and amounts is a round-up, harder to attribute.
+MAX_DISPATCH_BODIES = 8
+MAX_DISPATCH_AMOUNTS = 20
+BULLETS = ("•", "-", "–", "—", "*", "·")
+
+
+def features(*, body: str | None, body_how: str, date: str | None, date_how: str, region_how: str,
+             bodies_in_sentence: int, dates_in_sentence: int, amounts_in_sentence: int, bodies_in_dispatch: int,
+             amounts_in_dispatch: int, known_body: bool,
+             main_body: bool, headline: bool, lead: bool, appended: bool, published: bool, line_before: str,
+             position: float) -> dict[str, float]:
+    """The features of one attributed amount, by name; absent names count as 0."""
+    out = {f"body:{body_how}": 1.0, f"date:{date_how}": 1.0, f"region:{region_how}": 1.0,
+           "bodies in sentence": min(bodies_in_sentence, MAX_BODIES) / MAX_BODIES,
+           "dates in sentence": min(dates_in_sentence, MAX_DATES) / MAX_DATES,
+           "amounts in sentence": min(amounts_in_sentence, MAX_AMOUNTS) / MAX_AMOUNTS,
+           "bodies in dispatch": min(bodies_in_dispatch, MAX_DISPATCH_BODIES) / MAX_DISPATCH_BODIES,
+           "amounts in dispatch": min(amounts_in_dispatch, MAX_DISPATCH_AMOUNTS) / MAX_DISPATCH_AMOUNTS,
+           "position": position}
+    flags = {"body known": body is not None and known_body, "body is the story's": body is not None and main_body,
+             "day precision": date is not None and len(date) == 10, "headline": headline, "lead": lead,
+             "appended story": appended, "published": published,
+             "bullet or table line": line_before.lstrip().startswith(BULLETS) or ":" in line_before}
+    out.update({name: 1.0 for name, on in flags.items() if on})
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_model() -> dict:
+    """The shipped model: {"features": [...], "weights": [...], "intercept": float, ...}."""
+    return json.loads(resources.files("extract.data").joinpath(MODEL_FILE).read_text("utf-8"))
+
+
+def probability(values: dict[str, float], model: dict | None = None) -> float:
+    """The model's probability for these features (the shipped model unless one is given)."""
+    model = model or load_model()
+    weights = dict(zip(model["features"], model["weights"]))
+    score = model["intercept"] + sum(weights.get(name, 0.0) * value for name, value in values.items())
+    return 1.0 / (1.0 + math.exp(-score))
