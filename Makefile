@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= depeches.db
-TRAIN_GOLD ?= corpus/gold
+TRAIN_GOLD ?= corpus/gold corpus/dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test install system-deps eval model clean

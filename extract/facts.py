@@ -73,14 +73,23 @@ ADJACENT_PLACE = 40
 ADJACENT_BODY = 45
 # A table line: "Opco EP : 1 645 M€", "Bretagne : 61,4 M€".
 TABLE_GAP = re.compile(r"[ ]*:[ ]*")
+# A table line's label before its colon is short: a place, a body, a budget line...
+TABLE_LABEL = 60
+# ... and so is the whole line, unlike a speaker's answer in an interview ("H. V. d. M. : Les plus petits […]").
+LIST_LINE_MAX = 160
+BULLETS = ("•", "-", "–", "—", "*", "·")
 # Table lines and sentences that break down the story's amount ("dont", "sur cette enveloppe"): they take the date
 # of the first dated amount of the lead, the one they break down, not that of a comparison met on the way.
 CONTINUATION = re.compile(r"^(?:[^\s:]{1,3}\s)?(?:sur (?:cette|cet|ce|ces|la|le) |dont\b|parmi\b|cette (?:enveloppe|somme|dotation)|"
                           r"ces (?:crédits|montants|fonds)|le reste\b|le solde\b|les autres\b|l'enveloppe\b)", re.I)
 # A first line this short, with no full stop at its end, is a headline.
 HEADLINE_MAX = 200
+# A year standing alone in a headline: not part of a larger number ("1 342"), a range or a date.
+HEADLINE_YEAR = re.compile(r"(?<![\d.,/-])(?<!\d )(?:19[5-9]\d|20\d\d)(?![\d/-]|\s\d)")
 # Cues of a horizon: "d'ici à 2030", "à l'horizon 2027".
 GOAL_CUES = ("d'ici", "horizon", "à l'horizon")
+# ... and a headline year after these is a horizon or a limit, not the story's year.
+HORIZON_CUES = GOAL_CUES + ("jusqu", "avant", "depuis", "dès", "après", "à partir")
 # An amount after these breaks down or restates the one before it: "593 M€ sur 2021-2027, dont 210 M€".
 PART_OF = re.compile(r"\b(?:dont|soit)\b", re.I)
 # A body named right after the amount: "dont 187 M€ par l'État", "les 500 M€ de l'État".
@@ -104,6 +113,7 @@ class Context:
     runner: str | None = None
     decision: tuple[str | None, str | None] = (None, None)
     budget_year: str | None = None
+    list_body: tuple[str | None, str | None] = (None, None)
 
 
 class _Sentences:
@@ -238,8 +248,13 @@ def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
         # "il", "l'établissement": the story's body if the sentence before names it, else the first body it names.
         named = {m.norm for m in ctx.previous_orgs}
         return (ctx.main_body if ctx.main_body in named else ctx.previous_orgs[0].norm), role, "previous"
+    introduced, above = ctx.list_body
+    if introduced:
+        return introduced, role, "list"
     if ctx.main_body and not NATIONAL.search(ctx.sentence_text):
         return ctx.main_body, role, "main"
+    if above:
+        return above, role, "list"
     if ctx.runner:
         return ctx.runner, role, "programme"
     return None, None, "none"
@@ -271,12 +286,42 @@ def _nearest_owner(position: int, amounts: list[Amount]) -> Amount:
     return min(amounts, key=lambda a: min(abs(position - a.start), abs(position - a.end)))
 
 
+def _is_listed(line: str) -> bool:
+    """A line of a table or a list: a bullet, or a short label and a colon before the rest ("Gironde : 24 380 k€");
+    not the line that introduces one ("Répartition indicative (en k€) :")."""
+    label = line.find(":")
+    if len(line) > LIST_LINE_MAX:
+        return False
+    return line.lstrip().startswith(BULLETS) or (0 < label < TABLE_LABEL and not line.rstrip().endswith(":"))
+
+
 def _continues(ctx: Context) -> bool:
     """A table line or a sentence breaking down an amount given before it."""
     line_start = ctx.text.rfind("\n", 0, ctx.amount.start) + 1
-    if TABLE_GAP.search(ctx.text[line_start:ctx.amount.start]) and ctx.amount.start - line_start < 60:
+    if TABLE_GAP.search(ctx.text[line_start:ctx.amount.start]) and ctx.amount.start - line_start < TABLE_LABEL:
         return True
     return bool(CONTINUATION.match(ctx.sentence_text.strip()))
+
+
+def _list_body(text: str, amount: Amount, orgs: list[Mention], facts: list[Fact]) -> tuple[str | None, str | None]:
+    """The body of a table or list line that names none: the first known body of the line that introduces the list
+    ("Les achats de la Région seront répartis […] (en k€) :"), and the body of the last amount before the list
+    (used when the story has no main body)."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    index = bisect_right(starts, amount.start) - 1
+    line_end = starts[index] + len(lines[index])
+    if not _is_listed(lines[index]) or any(starts[index] <= m.start < line_end for m in orgs):
+        return None, None
+    while index > 0 and _is_listed(lines[index - 1]):
+        index -= 1
+    if index == 0:
+        return None, None
+    named = [m for m in orgs if starts[index - 1] <= m.start < starts[index] and entry(m.norm)]
+    before = [f for f in facts if f.end <= starts[index] and f.body]
+    return (named[0].norm if named else None), (before[-1].body if before else None)
 
 
 def _clause_verb(doc: Doc, start: int, end: int) -> int | None:
@@ -468,11 +513,26 @@ def _appended_start(text: str, sentences: _Sentences, dates: list[DateMention], 
     return None
 
 
+def _headline_year(text: str, dates: list[DateMention], names: list[Mention]) -> str | None:
+    """The year a headline gives its story: a budget's, a period's or the year it happens ("BP 2025 : …", "CPER
+    2015-2020 : …", "… en 2023") or an edition's ("AAPG 2024 : …"); not a horizon ("d'ici à 2027") nor a year that
+    is part of a name ("France 2030"). A bare four-digit number in a headline is a year."""
+    end = _headline_end(text)
+    cued = [d for d in dates if len(d.value) == 4 and d.end <= end]
+    if cued:
+        limit = (cued[0].cue or "").startswith(HORIZON_CUES) or _is_unattached(text, cued[0])
+        return None if limit else cued[0].value
+    for bare in HEADLINE_YEAR.finditer(text, 0, end):
+        if not any(m.start <= bare.start() < m.end for m in names):
+            return bare.group()
+    return None
+
+
 def _stories(doc: Doc, text: str, sentences: _Sentences, dates: list[DateMention], orgs: list[Mention]) -> list[Story]:
     """The dispatch's story and, when the page appends one, the older story after it, which keeps its own dates and
     bodies."""
     lead = lead_end(text)
-    budget_year = next((d.value for d in dates if d.kind == "budget" and d.end <= _headline_end(text)), None)
+    budget_year = _headline_year(text, doc._.dates, [m for m in doc._.mentions if m.label in (PROGRAMME, "ORG")])
     own = Story(0, main_body(orgs, text), _decision(sentences, text, lead, dates, orgs), budget_year)
     start = _appended_start(text, sentences, dates, orgs, lead, _reference_year(doc, dates, lead))
     if start is None:
@@ -518,7 +578,8 @@ def attribute(doc: Doc) -> list[Fact]:
         if told.start and story is not None and dated and dated[-1][0].start < told.start:
             story = None  # an appended story takes no date from the lead's
         ctx = _context(doc, sentences, amount, orgs, told.main)
-        ctx = replace(ctx, runner=_runner(programmes, ctx.sentence, text))
+        ctx = replace(ctx, runner=_runner(programmes, ctx.sentence, text),
+                      list_body=_list_body(text, amount, orgs, facts))
         body, role, body_how = _body(doc, ctx)
         ctx = replace(ctx, body=body, decision=told.decision, budget_year=told.budget_year)
         date, date_how = _date(ctx, dates, amounts, body_how, story)

@@ -16,8 +16,7 @@ def _cells(values: list[str]) -> str:
 def _reliability_lines(reports: dict[str, Report]) -> list[str]:
     """For each confidence band and gold set: mean confidence / accuracy (facts)."""
     tables, hows = [], []
-    for report in reports.values():
-        confidences, how = scored(report.samples)
+    for report, (confidences, how) in zip(reports.values(), scored([r.samples for r in reports.values()])):
         tables.append({band.low: band for band in reliability(report.samples, confidences)})
         hows.append(how)
     lines = ["confidence against accuracy of body, date and region together, by band: mean / accuracy (facts)",

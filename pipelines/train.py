@@ -64,15 +64,23 @@ def held_out(samples: list[Sample]) -> list[float]:
     return out
 
 
-def scored(samples: list[Sample]) -> tuple[list[float], str]:
-    """The confidence of each sample from a model that never saw its article, and how it was obtained: the shipped
-    model for articles it was not trained on, else models fitted on the other folds of these samples."""
+def scored(sets: list[list[Sample]]) -> list[tuple[list[float], str]]:
+    """For each set of samples, the confidence of each sample from a model that never saw its article, and how it was
+    obtained: the shipped model for sets it was not trained on; for the others, models fitted on the other folds of
+    all of them pooled, as the shipped model was fitted on them together."""
     from extract.confidence import load_model, probability
 
     seen = set(load_model().get("trained on", []))
-    if not seen & {s.article for s in samples}:
-        return [probability(s.features) for s in samples], "shipped model"
-    return held_out(samples), f"held-out folds ({FOLDS})"
+    trained = [i for i, samples in enumerate(sets) if seen & {s.article for s in samples}]
+    pooled = [s for i in trained for s in sets[i]]
+    folds = iter(held_out(pooled)) if pooled else iter(())
+    out = []
+    for i, samples in enumerate(sets):
+        if i in trained:
+            out.append(([next(folds) for _ in samples], f"held-out folds ({FOLDS})"))
+        else:
+            out.append(([probability(s.features) for s in samples], "shipped model"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,9 @@ def _repo_path(path: str) -> str:
 def train(paths: list[str], model: str = DEFAULT_MODEL) -> tuple[dict, Report]:
     """The confidence model fitted on every matched fact of the gold sets, with the articles it saw."""
     report = evaluate(paths, model)
-    fitted = fit(report.samples)
+    fitted = {"_source": "Written by `make model` (pipelines/train.py): a logistic regression fitted on the matched facts "
+                         "of the gold sets below, over the features of extract/confidence.py. Do not edit by hand.",
+              **fit(report.samples)}
     fitted["gold sets"] = [_repo_path(p) for p in paths]
     fitted["trained on"] = sorted({s.article for s in report.samples})
     return fitted, report

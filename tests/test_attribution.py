@@ -28,6 +28,16 @@ TABLES = [
          "Bretagne : 11,8 M€\nNormandie : 3,4 M€", "3,4 M€", "date", "2022", published="2022-04-15"),
 ]
 
+# A list or table line that names no body belongs to the body that introduces the list, or failing that to the body
+# of the amount just above it.
+LISTS = [
+    case("Le conseil départemental de la Gironde répartit ses crédits de rénovation des collèges (en k€) :\n"
+         "Bordeaux : 4 250 k€\nLibourne : 1 180 k€\nArcachon : 960 k€", "960 k€", "body", "Département de la Gironde"),
+    case("Transitions Pro : les dotations baissent\nFrance compétences versera 480 M€ aux associations régionales.\n"
+         "Dotations par région :\nBretagne : 21,4 M€\nCorse : 2,1 M€", "2,1 M€", "body", "France compétences",
+         published="2026-01-20"),
+]
+
 # Dates of the sentence that belong to another clause, a comparison or a goal do not date the amount.
 CLAUSES = [
     case("Le conseil régional a voté le 12 mars 2021 un budget de 312 M€, en baisse de 12 M€ par rapport à 2020.",
@@ -74,6 +84,14 @@ STORIES = [
          "• 38 M€ pour les lycées\n• 12,4 M€ pour les CFA", "12,4 M€", "date", "2026", published="2025-12-19"),
     case("BP 2026 : la Région Bretagne consolide l'apprentissage\nLes élus ont arrêté les grandes masses.\n"
          "• 38 M€ pour les lycées, contre 35 M€ en 2025", "35 M€", "date", "2025", published="2025-12-19"),
+    # A year standing in the headline dates the story, whatever names it (an edition, a period, "en 2023")...
+    case("AAPG 2025 : l'ANR retient 1 410 projets\nL'agence a publié mardi la liste des lauréats. Les projets "
+         "collaboratifs obtiennent 402 M€.", "402 M€", "date", "2025", published="2025-07-10"),
+    # ... but not a horizon, nor a year that is part of a name.
+    case("Assurance chômage : l'Unédic prévoit un excédent d'ici à 2028\nLe régime dégagerait 3,1 Md€ de recettes "
+         "nouvelles.", "3,1 Md€", "date", None, published="2025-06-02"),
+    case("France 2030 : 54 M€ pour les formations au numérique\nLe gouvernement a retenu douze projets.", "54 M€",
+         "date", None, published="2024-02-08"),
     case("Le Gers aide ses CFA\nLe Département du Gers a voté le 12 février 2025 une aide de 1,5 M€ aux CFA.\n"
          "Le conseil général de l'Allier a décidé en novembre 2012 d'attribuer 2,2 M€ à l'IUT de Moulins, "
          "qui compte 600 étudiants.", "2,2 M€", "date", "2012-11", published="2025-02-14"),
@@ -84,7 +102,7 @@ STORIES = [
 
 
 @pytest.mark.parametrize("text, published, amount, nth, field, want",
-                         BREAKDOWNS + TABLES + CLAUSES + BODIES + REGIONS + STORIES)
+                         BREAKDOWNS + TABLES + LISTS + CLAUSES + BODIES + REGIONS + STORIES)
 def test_attribution(nlp, text, published, amount, nth, field, want):
     (extraction,) = extract_docs(nlp, [(text, published)])
     facts = [f for f in extraction.facts if text[f.start:f.end] == amount]

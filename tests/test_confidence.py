@@ -60,11 +60,27 @@ def test_unknown_features_weigh_nothing():
     assert probability({"a": 1.0, "unheard of": 5.0}, model) == probability({"a": 1.0}, model)
 
 
-def test_the_shipped_model_is_the_one_its_gold_sets_train():
-    shipped = load_model()
-    retrained, _ = train([str(ROOT / p) for p in shipped["gold sets"]])
+# Held-out calibration: in every band of at least MIN_BAND facts, accuracy and mean confidence this close.
+MAX_GAP = 0.05
+MIN_BAND = 20
+
+
+@pytest.fixture(scope="module")
+def retrained():
+    return train([str(ROOT / p) for p in load_model()["gold sets"]])
+
+
+def test_the_shipped_model_is_the_one_its_gold_sets_train(retrained):
+    shipped, (model, _) = load_model(), retrained
     for key in ("features", "weights", "intercept", "trained on"):
-        assert retrained[key] == pytest.approx(shipped[key], abs=1e-5), f"{key}: run `make model` and commit"
+        assert model[key] == pytest.approx(shipped[key], abs=1e-5), f"{key}: run `make model` and commit"
+
+
+def test_confidence_is_calibrated_on_held_out_folds(retrained):
+    _, report = retrained
+    for band in reliability(report.samples, held_out(report.samples)):
+        if band.count >= MIN_BAND:
+            assert abs(band.accuracy - band.mean_confidence) <= MAX_GAP, band
 
 
 def test_the_frozen_test_set_never_trains_the_model():
