@@ -303,14 +303,18 @@ def _continues(ctx: Context) -> bool:
     return bool(CONTINUATION.match(ctx.sentence_text.strip()))
 
 
-def _list_body(text: str, amount: Amount, orgs: list[Mention], facts: list[Fact]) -> tuple[str | None, str | None]:
-    """The body of a table or list line that names none: the first known body of the line that introduces the list
-    ("Les achats de la Région seront répartis […] (en k€) :"), and the body of the last amount before the list
-    (used when the story has no main body)."""
-    lines = text.split("\n")
+def _line_starts(lines: list[str]) -> list[int]:
     starts = [0]
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
+    return starts
+
+
+def _list_body(lines: list[str], starts: list[int], amount: Amount, orgs: list[Mention],
+               facts: list[Fact]) -> tuple[str | None, str | None]:
+    """The body of a table or list line that names none: the first known body of the line that introduces the list
+    ("Les achats de la Région seront répartis […] (en k€) :"), and the body of the last amount before the list
+    (used when the story has no main body)."""
     index = bisect_right(starts, amount.start) - 1
     line_end = starts[index] + len(lines[index])
     if not _is_listed(lines[index]) or any(starts[index] <= m.start < line_end for m in orgs):
@@ -573,13 +577,15 @@ def attribute(doc: Doc) -> list[Fact]:
     stories = _stories(doc, text, sentences, dates, orgs)
     programmes = [m for m in mentions if m.label == PROGRAMME and entry(m.norm) and entry(m.norm).runner]
     bodies = len({m.norm for m in orgs})
+    lines = text.split("\n")
+    line_starts = _line_starts(lines)
     for amount in amounts:
         told = [s for s in stories if s.start <= amount.start][-1]
         if told.start and story is not None and dated and dated[-1][0].start < told.start:
             story = None  # an appended story takes no date from the lead's
         ctx = _context(doc, sentences, amount, orgs, told.main)
         ctx = replace(ctx, runner=_runner(programmes, ctx.sentence, text),
-                      list_body=_list_body(text, amount, orgs, facts))
+                      list_body=_list_body(lines, line_starts, amount, orgs, facts))
         body, role, body_how = _body(doc, ctx)
         ctx = replace(ctx, body=body, decision=told.decision, budget_year=told.budget_year)
         date, date_how = _date(ctx, dates, amounts, body_how, story)
