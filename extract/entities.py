@@ -91,7 +91,19 @@ def _org(span: Span) -> Mention | None:
     if " " not in text and span.doc[span.start].pos_ in ("VERB", "ADJ", "ADV") and not text.isupper():
         return None
     start = span.start_char + span.text.index(text)
+    if _is_capitalised_word(span.doc, start, text):
+        return None
     return Mention("ORG", text, canonical(text) or text, start, start + len(text))
+
+
+def _is_capitalised_word(doc: Doc, start: int, text: str) -> bool:
+    """A common word written with a capital only because it opens a sentence or a line ("Investissements dans les
+    lycées :", "Continuer à former…"): one word, not an acronym, unknown to the knowledge base, first of its
+    sentence, and a word of the language (the model's vectors know its lowercase form)."""
+    if " " in text or "-" in text or text.isupper() or canonical(text):
+        return False
+    token = doc.char_span(start, start + len(text), alignment_mode="expand")
+    return token is not None and token[0].is_sent_start and doc.vocab.has_vector(text.lower())
 
 
 @lru_cache(maxsize=1)

@@ -174,6 +174,8 @@ NEVER_ORGANISATIONS = [
     case("Sénatrice de la Drôme depuis 2020, elle préside la commission.", set(), "a side box's title"),
     case("Président de l'université de Lille, il a présenté le budget.", {"Université de Lille"}, "a title before a body"),
     case("Le PRES Université de Toulouse obtient 5 M€.", {"Université de Toulouse"}, "a legal form before a name"),
+    case("La Région publie le détail de son budget.\nInvestissements dans les collèges, par canton :\nNiort : 4 M€",
+         set(), "a common word capitalised at the start of a line"),
 ]
 
 
