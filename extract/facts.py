@@ -12,14 +12,17 @@ from extract import text_of
 from extract.confidence import features, probability
 from extract.entities import lead_end
 from extract.knowledge import PROGRAMME, entry
+from extract.ranker import Place, candidates, rank
 from extract.regions import names_region
 from extract.types import Amount, DateMention, Fact, Mention
 
-__all__ = ["attribute", "FACTS_COMPONENT", "FEATURES_KEY"]
+__all__ = ["attribute", "FACTS_COMPONENT", "FEATURES_KEY", "CANDIDATES_KEY"]
 
 FACTS_COMPONENT = "depeches_facts_v1"
-# Where a doc keeps the confidence features of its facts, in their order (read by evaluation and training).
+# Where a doc keeps the confidence features of its facts, in their order (read by evaluation and training)...
 FEATURES_KEY = "depeches_fact_features"
+# ... and the body candidates of each, with their features.
+CANDIDATES_KEY = "depeches_body_candidates"
 
 FUNDER_VERBS = re.compile(r"^(?:financ|cofinanc|allou|vot|accord|débloqu|consacr|invest|attribu|vers|mobilis|engag|"
                           r"lanc|publi|dot|prév|annonc|apport|octroi|octroy|subventionn|dégag|abond|distribu|affect|"
@@ -311,10 +314,10 @@ def _line_starts(lines: list[str]) -> list[int]:
 
 
 def _list_body(lines: list[str], starts: list[int], amount: Amount, orgs: list[Mention],
-               facts: list[Fact]) -> tuple[str | None, str | None]:
+               picks: list[tuple[int, str | None]]) -> tuple[str | None, str | None]:
     """The body of a table or list line that names none: the first known body of the line that introduces the list
-    ("Les achats de la Région seront répartis […] (en k€) :"), and the body of the last amount before the list
-    (used when the story has no main body)."""
+    ("Les achats de la Région seront répartis […] (en k€) :"), and the body the rules gave the last amount before
+    the list (used when the story has no main body); `picks` holds (end, body) of the amounts before."""
     index = bisect_right(starts, amount.start) - 1
     line_end = starts[index] + len(lines[index])
     if not _is_listed(lines[index]) or any(starts[index] <= m.start < line_end for m in orgs):
@@ -324,8 +327,8 @@ def _list_body(lines: list[str], starts: list[int], amount: Amount, orgs: list[M
     if index == 0:
         return None, None
     named = [m for m in orgs if starts[index - 1] <= m.start < starts[index] and entry(m.norm)]
-    before = [f for f in facts if f.end <= starts[index] and f.body]
-    return (named[0].norm if named else None), (before[-1].body if before else None)
+    before = [body for end, body in picks if end <= starts[index] and body]
+    return (named[0].norm if named else None), (before[-1] if before else None)
 
 
 def _clause_verb(doc: Doc, start: int, end: int) -> int | None:
@@ -571,7 +574,7 @@ def attribute(doc: Doc) -> list[Fact]:
     people = [m for m in mentions if m.label == "PER"]
     orgs = [m for m in mentions if m.label == "ORG" and not _is_affiliation(text, m, people) and not _is_source(m)]
     places = [m for m in mentions if m.region and m.label == "LOC"]
-    facts, found, story, lead, dated = [], [], None, lead_end(text), []
+    facts, found, ranked, picks, story, lead, dated = [], [], [], [], None, lead_end(text), []
     dates = [d for d in doc._.dates if not _is_unattached(text, d)]
     sentences = _Sentences(doc)
     stories = _stories(doc, text, sentences, dates, orgs)
@@ -585,8 +588,15 @@ def attribute(doc: Doc) -> list[Fact]:
             story = None  # an appended story takes no date from the lead's
         ctx = _context(doc, sentences, amount, orgs, told.main)
         ctx = replace(ctx, runner=_runner(programmes, ctx.sentence, text),
-                      list_body=_list_body(lines, line_starts, amount, orgs, facts))
+                      list_body=_list_body(lines, line_starts, amount, orgs, picks))
         body, role, body_how = _body(doc, ctx)
+        place = _place(doc, ctx, told, lines[bisect_right(line_starts, amount.start) - 1],
+                       line_starts[bisect_right(line_starts, amount.start) - 1], lead)
+        ranked.append(candidates(place, orgs, body))
+        picks.append((amount.end, body))
+        chosen, margin = rank(ranked[-1])
+        if chosen != body:
+            body, role, body_how = chosen, (_amount_role(doc, amount) if chosen else None), "ranked"
         ctx = replace(ctx, body=body, decision=told.decision, budget_year=told.budget_year)
         date, date_how = _date(ctx, dates, amounts, body_how, story)
         if date_how == "none" and (total := _total_date(ctx, amounts, dated)):
@@ -596,24 +606,44 @@ def attribute(doc: Doc) -> list[Fact]:
         if story is None and amount.start < lead and date_how in ("own", "sentence"):
             story = date
         region, region_how = _region(doc, ctx, body, places, amounts)
-        values = _features(doc, ctx, dates, amounts, told, (body, body_how), (date, date_how), region_how, bodies)
+        values = _features(doc, ctx, dates, amounts, told, (body, body_how), (date, date_how), region_how,
+                           (bodies, margin))
         found.append(values)
         facts.append(Fact(amount.value, amount.value_max, amount.currency, amount.qualifier, amount.per, body, role,
                           date, region, ctx.sentence_text.strip(), amount.start, amount.end,
                           round(probability(values), 2)))
     doc.user_data[FEATURES_KEY] = found
+    doc.user_data[CANDIDATES_KEY] = ranked
     return _headline_bodies(facts, text)
+
+
+def _amount_role(doc: Doc, amount: Amount) -> str | None:
+    return _role(list(_verbs_above(doc.char_span(amount.start, amount.end, alignment_mode="expand").root)))
+
+
+def _place(doc: Doc, ctx: Context, told: Story, line: str, line_start: int, lead: int) -> Place:
+    """What the body ranker looks at around one amount."""
+    verbs = list(_verbs_above(doc.char_span(ctx.amount.start, ctx.amount.end, alignment_mode="expand").root))
+    subjects = tuple((child.left_edge.idx, child.right_edge.idx + len(child.right_edge), child.dep_)
+                     for verb in verbs for child in verb.children if child.dep_ in SUBJECT_DEPS)
+    previous = (ctx.previous.start_char, ctx.previous.end_char) if ctx.previous is not None else None
+    return Place(ctx.text, ctx.amount, (ctx.sentence.start_char, ctx.sentence.end_char), previous,
+                 (line_start, line_start + len(line)), _headline_end(ctx.text), lead, subjects,
+                 any(FUNDER_VERBS.match(v.text) for v in verbs), any(RECIPIENT_VERBS.match(v.text) for v in verbs),
+                 bool(NATIONAL.search(ctx.sentence_text)), _is_listed(line), bool(ANAPHORA.search(ctx.sentence_text)),
+                 told.main, told.decision[1], doc)
 
 
 def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Amount], told: Story,
               body: tuple[str | None, str], date: tuple[str | None, str], region_how: str,
-              bodies: int) -> dict[str, float]:
+              counts: tuple[int, float]) -> dict[str, float]:
+    """The confidence features of one amount; `counts` holds the bodies the dispatch names and the ranker's margin."""
     start, end, text = ctx.sentence.start_char, ctx.sentence.end_char, ctx.text
     return features(body=body[0], body_how=body[1], date=date[0], date_how=date[1], region_how=region_how,
                     bodies_in_sentence=len({m.norm for m in ctx.orgs}),
                     dates_in_sentence=sum(start <= d.start < end for d in dates),
                     amounts_in_sentence=sum(start <= a.start < end for a in amounts),
-                    bodies_in_dispatch=bodies, amounts_in_dispatch=len(amounts),
+                    bodies_in_dispatch=counts[0], amounts_in_dispatch=len(amounts), ranker_margin=counts[1],
                     known_body=body[0] is not None and entry(body[0]) is not None,
                     main_body=body[0] == ctx.main_body, headline=ctx.amount.start < _headline_end(text),
                     lead=ctx.amount.start < lead_end(text), appended=told.start > 0,

@@ -32,8 +32,10 @@ class Extraction:
     facts: list[Fact] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     main_region: str | None = None
-    # The confidence features of each fact, in the order of `facts` (extract/confidence.py).
+    # The confidence features of each fact, in the order of `facts` (extract/confidence.py), and its body
+    # candidates with their features (extract/ranker.py).
     features: list[dict[str, float]] = field(default_factory=list)
+    candidates: list[list[tuple[str | None, dict[str, float]]]] = field(default_factory=list)
 
 
 # A full stop after a currency sign ends the sentence: "48 M€." is "48", "M€", "." (the model keeps "M€." whole).
@@ -97,7 +99,7 @@ def _extraction(doc: Doc) -> Extraction:
     mentions += [Mention("MONEY", a.text, _money_norm(a.value, a.currency), a.start, a.end) for a in doc._.amounts]
     mentions += [Mention("DATE", d.text, d.value, d.start, d.end) for d in doc._.dates]
     return Extraction(list(doc._.facts), sorted(mentions, key=lambda m: (m.start, m.label)), doc._.main_region,
-                      doc.user_data.get(facts.FEATURES_KEY, []))
+                      doc.user_data.get(facts.FEATURES_KEY, []), doc.user_data.get(facts.CANDIDATES_KEY, []))
 
 
 def extract_docs(nlp: Language, items: Iterable[tuple[str, str | None]], batch_size: int = BATCH_SIZE) -> Iterator[Extraction]:

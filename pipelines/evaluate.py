@@ -31,13 +31,14 @@ class GoldArticle:
 
 @dataclass(frozen=True)
 class Sample:
-    """A matched fact seen by the confidence model: its article, its features, whether body, date and region are all
-    right, and the confidence the pipeline gave it."""
+    """A matched fact seen by the models: its article, its confidence features, whether body, date and region are all
+    right, the confidence the pipeline gave it, and its body candidates (name, features, right)."""
 
     article: str
     features: dict[str, float]
     all_right: bool
     confidence: float
+    candidates: tuple = ()
 
 
 @dataclass
@@ -99,7 +100,8 @@ def _raw(article: GoldArticle) -> RawArticle:
     return RawArticle(raw.id, raw.source, raw.text, published=article.published or raw.published)
 
 
-def _score_fields(report: Report, article: GoldArticle, got, want: dict, features: dict[str, float]) -> None:
+def _score_fields(report: Report, article: GoldArticle, got, want: dict, features: dict[str, float],
+                 candidates: list) -> None:
     all_right = True
     for name in FIELDS:
         wanted = want[name] if isinstance(want[name], list) else [want[name]]
@@ -109,10 +111,12 @@ def _score_fields(report: Report, article: GoldArticle, got, want: dict, feature
         else:
             all_right = all_right and name not in ATTRIBUTION
             report.errors.append((article.id, name, value, wanted, want["span"]))
-    report.samples.append(Sample(article.id, features, all_right, got.confidence))
+    bodies = _names(want["body"] if isinstance(want["body"], list) else [want["body"]])
+    ranked = tuple((name, values, _key(name) in bodies) for name, values in candidates)
+    report.samples.append(Sample(article.id, features, all_right, got.confidence, ranked))
 
 
-def _score_amounts(report: Report, article: GoldArticle, facts: list, features: list[dict]) -> None:
+def _score_amounts(report: Report, article: GoldArticle, facts: list, features: list[dict], candidates: list) -> None:
     in_euros = [i for i, f in enumerate(facts) if f.currency == "EUR"]
     got = [facts[i] for i in in_euros]
     want = [f for f in article.facts if f.get("currency", "EUR") == "EUR"]
@@ -123,7 +127,8 @@ def _score_amounts(report: Report, article: GoldArticle, facts: list, features: 
         for k in range(block.size):
             matched.add(block.a + k)
             index = in_euros[block.a + k]
-            _score_fields(report, article, facts[index], want[block.b + k], features[index] if features else {})
+            _score_fields(report, article, facts[index], want[block.b + k], features[index] if features else {},
+                          candidates[index] if candidates else [])
     report.amounts_predicted += len(got)
     report.amounts_gold += len(want)
     report.amounts_matched += len(matched)
@@ -155,6 +160,6 @@ def evaluate(paths: Iterable[str], model: str = DEFAULT_MODEL) -> Report:
     report = Report(articles=len(gold))
     texts = ((p.text, p.raw.published) for p in prepared)
     for article, extraction in zip(gold, extract_docs(load(model), texts)):
-        _score_amounts(report, article, extraction.facts, extraction.features)
+        _score_amounts(report, article, extraction.facts, extraction.features, extraction.candidates)
         _score_entities(report, article, extraction.mentions)
     return report

@@ -1,0 +1,200 @@
+"""Body ranking: for each amount, every body the page names (and "none") scored by a model trained on the gold
+annotations; the best one is the fact's body.
+
+Each candidate gets features that say why it could fit, independent of particular sentences: where it is named
+(the amount's sentence, the one before, the paragraph, the headline, the lead), how far from the amount and on which
+side, whether it is the subject or agent of a verb governing the amount and what kind of verb, how often the page
+names it, what kind of body it is, and whether the rule cascade of extract/facts.py picked it. The weights (a
+logistic regression, `make model`) are a data file, extract/data/ranker.json, read once per process.
+"""
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+from extract.knowledge import entry
+from extract.types import Amount, Mention
+
+__all__ = ["Place", "candidates", "rank", "choose", "load_model", "MODEL_FILE"]
+
+MODEL_FILE = "ranker.json"
+# Kinds of bodies of the knowledge base the ranker tells apart; others count as "other".
+KINDS = ("region", "departement", "university", "school", "comue", "operator", "agency", "ministry", "state",
+         "social_partner", "european", "network", "local_authority")
+# Dependency paths longer than this say only "far".
+MAX_PATH = 8
+# A body this close before the amount, with no clause break between, stands right next to it.
+ADJACENT = 45
+# A body this close after the amount, linked by "de" or "par", owns it ("12 M€ de la Région").
+OWNER_AFTER = 25
+CLAUSE_BREAK = re.compile(r"[;.:]|\b(?:et|dont|contre|ou|mais)\b")
+AGENT_BEFORE = re.compile(r"\bpar (?:la |le |les |l')?$")
+OWNER_GAP = re.compile(r"\s*(?:de|par)\s+(?:la |le |l'|les |du )?")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an amount stands on its page: what the features look at. Spans are character offsets."""
+
+    text: str
+    amount: Amount
+    sentence: tuple[int, int]
+    previous: tuple[int, int] | None
+    paragraph: tuple[int, int]
+    headline_end: int
+    lead: int
+    subjects: tuple[tuple[int, int, str], ...]
+    funding: bool
+    receiving: bool
+    national: bool
+    listed: bool
+    anaphora: bool
+    main: str | None
+    decision: str | None
+    doc: Doc | None = None
+
+
+def _inside(mentions: list[Mention], span: tuple[int, int] | None) -> list[Mention]:
+    return [m for m in mentions if span is not None and span[0] <= m.start < span[1]]
+
+
+def _path(a: Token, b: Token) -> int:
+    """The number of dependency arcs between two tokens of one sentence."""
+    depth = {}
+    for steps, token in enumerate([a, *a.ancestors]):
+        depth[token.i] = steps
+    for steps, token in enumerate([b, *b.ancestors]):
+        if token.i in depth:
+            return depth[token.i] + steps
+    return MAX_PATH
+
+
+def _clause_head(token: Token) -> int:
+    """The verb (or root) whose clause holds the token."""
+    for ancestor in [token, *token.ancestors]:
+        if ancestor.pos_ in ("VERB", "AUX") or ancestor.dep_ == "ROOT":
+            return ancestor.i
+    return token.i
+
+
+def _tree(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
+    if place.doc is None or not in_sentence:
+        return {}
+    amount = place.doc.char_span(place.amount.start, place.amount.end, alignment_mode="expand")
+    heads = [place.doc.char_span(m.start, m.end, alignment_mode="expand") for m in in_sentence]
+    heads = [h.root for h in heads if h is not None]
+    if amount is None or not heads:
+        return {}
+    paths = [min(_path(amount.root, h), MAX_PATH) for h in heads]
+    clause = _clause_head(amount.root)
+    return {"dependency path": min(paths) / MAX_PATH, "same clause": any(_clause_head(h) == clause for h in heads)}
+
+
+def _syntax(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
+    def held(dep_test):
+        return any(s <= m.start < e and dep_test(d) for m in in_sentence for s, e, d in place.subjects)
+
+    subject, agent = held(lambda d: d != "obl:agent"), held(lambda d: d == "obl:agent")
+    text, amount = place.text, place.amount
+    return {"subject": subject, "agent": agent, "subject of funding": place.funding and (subject or agent),
+            "subject of receiving": place.receiving and (subject or agent),
+            "par before": any(AGENT_BEFORE.search(text[max(0, m.start - 12):m.start]) for m in in_sentence),
+            "owner after": any(0 <= m.start - amount.end <= OWNER_AFTER and OWNER_GAP.fullmatch(text[amount.end:m.start])
+                               for m in in_sentence)}
+
+
+def _position(place: Place, mentions: list[Mention], orgs: list[Mention]) -> dict[str, float]:
+    amount, text = place.amount, place.text
+    in_sentence = _inside(mentions, place.sentence)
+    before = [m for m in in_sentence if m.end <= amount.start]
+    after = [m for m in in_sentence if m.start >= amount.end]
+    distance = min((abs(m.start - amount.start) for m in in_sentence), default=None)
+    nearest = min((abs(m.start - amount.start) for m in _inside(orgs, place.sentence)), default=None)
+    gap = text[before[-1].end:amount.start] if before else ""
+    paragraph = _inside(orgs, place.paragraph)
+    in_paragraph = _inside(mentions, place.paragraph)
+    return {"in sentence": bool(in_sentence), "in previous sentence": bool(_inside(mentions, place.previous)),
+            "in headline": any(m.end <= place.headline_end for m in mentions),
+            "in lead": any(m.start < place.lead for m in mentions),
+            "log distance": math.log1p(distance) if distance is not None else 0.0,
+            "before": bool(before), "after only": bool(after) and not before,
+            "adjacent before": bool(before) and amount.start - before[-1].end <= ADJACENT and not CLAUSE_BREAK.search(gap),
+            "clause break between": bool(before) and bool(re.search(r"[;:]", gap)),
+            "nearest in sentence": distance is not None and distance == nearest,
+            "alone in sentence": bool(in_sentence) and len({m.norm for m in _inside(orgs, place.sentence)}) == 1,
+            "in paragraph": bool(in_paragraph),
+            "first in paragraph": bool(paragraph) and paragraph[0].norm == mentions[0].norm,
+            "paragraph log count": math.log1p(len(in_paragraph)), **_syntax(place, in_sentence),
+            **_tree(place, in_sentence)}
+
+
+def _story(place: Place, norm: str, mentions: list[Mention], orgs: list[Mention]) -> dict[str, float]:
+    headline = [m for m in orgs if m.end <= place.headline_end]
+    known = entry(norm)
+    kind = known.kind if known and known.kind in KINDS else "other"
+    return {"log count": math.log1p(len(mentions)), "share": len(mentions) / max(1, len(orgs)),
+            "main": norm == place.main, "main, national sentence": norm == place.main and place.national,
+            "main, list line": norm == place.main and place.listed,
+            "first in headline": bool(headline) and headline[0].norm == norm, "decision body": norm == place.decision,
+            "anaphora, previous sentence": place.anaphora and bool(_inside(mentions, place.previous)),
+            "anaphora, main": place.anaphora and norm == place.main, f"kind {kind}": True,
+            "state, national sentence": kind == "state" and place.national}
+
+
+def candidates(place: Place, orgs: list[Mention], picked: str | None) -> list[tuple[str | None, dict[str, float]]]:
+    """Every body the page names, "none" (None), and the body the cascade picked, each with its features."""
+    by_name: dict[str, list[Mention]] = {}
+    for mention in orgs:
+        by_name.setdefault(mention.norm, []).append(mention)
+    out = []
+    for norm, mentions in by_name.items():
+        values = {**_position(place, mentions, orgs), **_story(place, norm, mentions, orgs), "picked": norm == picked}
+        out.append((norm, values))
+    if picked is not None and picked not in by_name:
+        out.append((picked, {"picked": True, "picked, named nowhere": True}))
+    in_sentence = _inside(orgs, place.sentence)
+    out.append((None, {"none": True, "none, no body in sentence": not in_sentence, "none, national": place.national,
+                       "none, per unit": place.amount.per is not None, "none, no main body": place.main is None,
+                       "none, list line": place.listed, "picked": picked is None}))
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_model() -> dict:
+    """The shipped model: {"features": [...], "weights": [...], "intercept": float, ...}."""
+    return json.loads(resources.files("extract.data").joinpath(MODEL_FILE).read_text("utf-8"))
+
+
+def _weights(model: dict) -> dict[str, float]:
+    return dict(zip(model["features"], model["weights"]))
+
+
+@lru_cache(maxsize=1)
+def _shipped_weights() -> dict[str, float]:
+    return _weights(load_model())
+
+
+def rank(found: list[tuple[str | None, dict[str, float]]], model: dict | None = None) -> tuple[str | None, float]:
+    """The candidate with the highest score (the shipped model unless one is given; between equal scores, the
+    first) and its margin over the next best (0 when alone)."""
+    weights = _weights(model) if model else _shipped_weights()
+    if not weights:  # no model trained yet: the cascade's pick
+        return next(norm for norm, values in found if values.get("picked")), 0.0
+
+    def score(values: dict[str, float]) -> float:
+        return sum(weights.get(name, 0.0) * float(value) for name, value in values.items())
+
+    scores = [score(values) for _, values in found]
+    best = max(range(len(found)), key=lambda i: scores[i])
+    others = [scores[i] for i in range(len(found)) if i != best]
+    return found[best][0], (scores[best] - max(others)) if others else 0.0
+
+
+def choose(found: list[tuple[str | None, dict[str, float]]], model: dict | None = None) -> str | None:
+    """The best candidate (see `rank`)."""
+    return rank(found, model)[0]
