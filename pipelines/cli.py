@@ -219,19 +219,24 @@ def evaluate(gold, verbose, model) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; keep 127.0.0.1 unless other machines must reach the site.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-def serve(db, host, port) -> None:
+@click.option("--review", is_flag=True,
+              help="Add a form to correct each fact, for whoever opens the link with the token printed at start.")
+def serve(db, host, port, review) -> None:
     """Browse the store in a web browser, read-only: dashboard with charts, events, facts, full-text search.
 
-    Facts link to their article with the sentence highlighted; nothing on the site can change the store.
+    Facts link to their article with the sentence highlighted; nothing on the site can change the store. With
+    --review, each fact's page gets a form to correct it: the only write, to the corrections table, allowed to the
+    holders of the review link printed at start.
 
     \b
     Example:
       depeches serve --db depeches.db --port 8001
+      depeches serve --review --db depeches.db
     """
     from pipelines.serve import Site, serve as run_serve, store_path
 
     try:
-        run_serve(Site(store_path(db), host, port), announce=click.echo)
+        run_serve(Site(store_path(db), host, port, review), announce=click.echo)
     except StoreError as error:
         _fail(str(error))
 
