@@ -200,9 +200,19 @@ def _insert(connection: Connection, fact: dict, state: dict, changed: list[str],
     return connection.execute(Correction.__table__.insert().values(**row)).inserted_primary_key[0]
 
 
+def _regroup(connection: Connection, content_hash: str) -> None:
+    """Bring the events of every article holding this text (the correction applies to each) up to date."""
+    articles = list(connection.scalars(text("SELECT id FROM articles WHERE content_hash = :h"), {"h": content_hash}))
+    events = EventChanges(connection)
+    events.remove(articles)
+    events.add(articles)
+    events.apply()
+
+
 def record_correction(engine: Engine, fact_id: int, changes: dict, by: str, note: str | None = None) -> Recorded:
     """Record a reviewer's correction of a fact (fact_id as fact_view shows it) in one write transaction, with the
-    events of its article regrouped; nothing is recorded when it changes nothing. Raises CorrectionError."""
+    events of its article (and of any other article with the same text) regrouped; nothing is recorded when it
+    changes nothing. Raises CorrectionError."""
     stored = validate(changes)
     if not stored:
         raise CorrectionError("nothing to correct: give a field (body, role, date, region, qualifier, amount) "
@@ -222,10 +232,7 @@ def record_correction(engine: Engine, fact_id: int, changes: dict, by: str, note
             return Recorded(fact_id, fact["article_id"], [], None)
         connection.execute(_RETIRE_SQL, key)
         correction_id = _insert(connection, fact, {**state, **stored}, changed, by, note)
-        events = EventChanges(connection)
-        events.remove([fact["article_id"]])
-        events.add([fact["article_id"]])
-        events.apply()
+        _regroup(connection, fact["content_hash"])
     return Recorded(fact_id, fact["article_id"], [(f, before[f], after[f]) for f in changed], correction_id)
 
 
