@@ -8,6 +8,7 @@ and waits its turn rather than losing anything.
 import json
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import StoreError, create_store, make_engine, read_only_engine
@@ -15,7 +16,7 @@ from models.corrections import Recorded, gold_articles, list_corrections, record
 from pipelines.guard import store_failure
 from pipelines.query import Result
 
-__all__ = ["correct", "describe", "read_corrections", "export_gold", "LIST_COLUMNS"]
+__all__ = ["correct", "correct_in", "describe", "read_corrections", "export_gold", "LIST_COLUMNS"]
 
 # The columns of `depeches corrections list`, in order.
 LIST_COLUMNS = ("id", "corrected_at", "corrected_by", "fact_id", "article_id", "start", "end", "changed", "amount",
@@ -27,11 +28,18 @@ def correct(db: str | None, fact_id: int, changes: dict, by: str, note: str | No
     engine = make_engine(db)
     try:
         create_store(engine)
+        return correct_in(engine, fact_id, changes, by, note)
+    finally:
+        engine.dispose()
+
+
+def correct_in(engine: Engine, fact_id: int, changes: dict, by: str, note: str | None = None) -> Recorded:
+    """Record a correction through a writing engine of the store (one the caller keeps open); raises
+    CorrectionError or StoreError."""
+    try:
         return record_correction(engine, fact_id, changes, by, note)
     except SQLAlchemyError as error:
         raise StoreError(store_failure(error).split(";")[0]) from error
-    finally:
-        engine.dispose()
 
 
 def _shown(value) -> str:

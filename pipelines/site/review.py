@@ -11,15 +11,18 @@ routes answer 404 and no page shows the form.
 
 import asyncio
 import secrets
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from datasette import Response, hookimpl
 from datasette.utils.asgi import NotFound
 
-from models import StoreError
+from sqlalchemy import Engine
+
+from models import StoreError, create_store, make_engine
 from models.corrections import QUALIFIERS, REGIONS, ROLES, CorrectionError, validate
-from pipelines.corrections import correct, describe
+from pipelines.corrections import correct_in, describe
 from pipelines.desk.links import article_path
 
 __all__ = ["Review", "REVIEW_PATH", "CORRECT_PATH", "COOKIE", "TOKEN_PARAMETER", "new_review", "enable", "review_of",
@@ -37,21 +40,43 @@ COOKIE_SECONDS = 12 * 3600
 ATTRIBUTE = "depeches_review"
 # The form's fields, in the names of models/corrections.py.
 FORM_FIELDS = ("amount", "qualifier", "body", "body_role", "date", "region")
+# The site's corrections go one at a time to its writing engine.
+_WRITING = threading.Lock()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Review:
-    """The review mode of one served site: its token, and the store the corrections go to."""
+    """The review mode of one served site: its token, and the store the corrections go to.
+
+    The corrections are written through one writing engine made before the site opens the store (new_review):
+    making an engine of a SQLite file reads the file's first bytes to check it is a store, and closing that file
+    drops every POSIX lock this process holds on it, the read locks of the site's open connections included; the
+    next writer of another process would then take the store as unused, checkpoint it and delete the WAL and
+    shared-memory files the site still maps, and the site would find the store "malformed".
+    """
 
     token: str
     path: Path
+    _writer: Engine | None = field(default=None, repr=False)
 
     def link(self, site_url: str) -> str:
         return f"{site_url.rstrip('/')}{REVIEW_PATH}?{TOKEN_PARAMETER}={self.token}"
 
+    def writer(self) -> Engine:
+        """The writing engine of the store, made (and the store's schema checked) by new_review, or else at the first
+        correction."""
+        if self._writer is None:
+            engine = make_engine(str(self.path))
+            create_store(engine)
+            self._writer = engine
+        return self._writer
+
 
 def new_review(path: Path) -> Review:
-    return Review(secrets.token_urlsafe(TOKEN_BYTES), path)
+    """A review mode with a new random token; call it before the site opens the store (see Review)."""
+    review = Review(secrets.token_urlsafe(TOKEN_BYTES), path)
+    review.writer()
+    return review
 
 
 def enable(datasette, review: Review) -> None:
@@ -102,6 +127,11 @@ async def _current(datasette, fact_id: int) -> dict | None:
     return dict(row) if row else None
 
 
+def _record(review: Review, fact_id: int, changes: dict, by: str, note: str | None):
+    with _WRITING:
+        return correct_in(review.writer(), fact_id, changes, by, note)
+
+
 async def submit(request, datasette):
     """Record the correction posted by a fact's form, then go back to the fact."""
     review = review_of(datasette)
@@ -117,8 +147,7 @@ async def submit(request, datasette):
     back = datasette.urls.path(article_path(current["article_id"], fact_id))
     try:
         changes = _changes(form, current)
-        recorded = await asyncio.to_thread(correct, str(review.path), fact_id, changes, form.get("by", ""),
-                                           form.get("note"))
+        recorded = await asyncio.to_thread(_record, review, fact_id, changes, form.get("by", ""), form.get("note"))
     except (CorrectionError, StoreError) as error:
         datasette.add_message(request, f"Correction refusée : {error}", datasette.ERROR)
         return Response.redirect(back)
