@@ -293,7 +293,7 @@ def corrections() -> None:
     \b
     Example:
       depeches corrections list --db depeches.db
-      depeches corrections export --out desk-gold/gold.jsonl && depeches eval desk-gold/gold.jsonl
+      depeches corrections export --out desk-gold/gold.jsonl
     """
 
 
@@ -327,12 +327,12 @@ def corrections_list(orphaned, history, db, fmt) -> None:
 def corrections_export(out, db) -> None:
     """Write every corrected article as a gold annotation: all its facts, corrected where the desk corrected them.
 
-    `depeches eval FILE` then scores the pipeline against what the desk said.
+    `depeches eval FILE` then scores the pipeline against what the desk said (here: depeches eval
+    desk-gold/gold.jsonl -v).
 
     \b
     Example:
       depeches corrections export --out desk-gold/gold.jsonl --db depeches.db
-      depeches eval desk-gold/gold.jsonl -v
     """
     from pipelines.corrections import export_gold
 
