@@ -120,7 +120,7 @@ def pools() -> Pools:
     from extract.data import load_json
 
     regions = tuple(load_json("regions.json")["regions"])
-    known = [b["name"] for b in load_json("bodies.json")["bodies"]]
+    known = [b["name"] for b in load_json("kb.json")["bodies"]]
     extra = [f"{kind} de {TOWNS[i % len(TOWNS)]}" + (f" {i // len(TOWNS) + 1}" if i >= len(TOWNS) else "")
              for kind in EXTRA_BODY_KINDS for i in range(EXTRA_BODIES_PER_KIND)]
     bodies = tuple(dict.fromkeys(known + [f"Région {r}" for r in regions] + [f"Transitions Pro {r}" for r in regions]

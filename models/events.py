@@ -256,7 +256,7 @@ class EventChanges:
         """Put in the fact_events rows of these articles' facts, just written, each its own event until `apply`."""
         ids = sorted(set(article_ids))
         if ids:
-            self.connection.execute(_ids_param(grouping.ADD_SQL + " WHERE f.article_id IN :ids"), {"ids": ids})
+            self.connection.execute(_ids_param(grouping.ADD_SQL + " AND f.article_id IN :ids"), {"ids": ids})
             self._touch(_keys_of(self.connection, ids))
 
     def apply(self) -> None:
@@ -271,9 +271,10 @@ class EventChanges:
         self.keys, self.before = set(), {}
 
 
-def rebuild_events(connection: Connection) -> None:
-    """Make the three event tables anew from every fact of the store."""
+def rebuild_events(connection: Connection, corrected: bool = True) -> None:
+    """Make the three event tables anew from every fact of the store, read through the desk's corrections (or as
+    extracted, with `corrected` false, for a store that has no corrections table yet)."""
     for table in ("event_totals", "events", "fact_events"):
         connection.exec_driver_sql(f"DELETE FROM {table}")
-    for sql in grouping.rebuild_sql(connection.dialect.name):
+    for sql in grouping.rebuild_sql(connection.dialect.name, corrected):
         connection.exec_driver_sql(sql)

@@ -7,6 +7,8 @@ temporary table, look each touched row up in the large table's index rather than
 
 from typing import Iterable
 
+from models.correction_sql import CORRECTION_JOIN, SHOWN, corrected_value
+
 __all__ = ["EVENT_GAP_DAYS", "COMMITTED_CURRENCY", "KEY_COLUMNS", "GROUP_COLUMNS", "TOTAL_COLUMNS", "TOUCHED_KEYS",
            "TOUCHED_GROUPS", "ADD_SQL", "names", "regroup_sql", "rebuild_sql", "contributions_sql",
            "touched_totals_sql"]
@@ -39,16 +41,25 @@ def names(columns: Iterable[str]) -> str:
     return ", ".join(f'"{c}"' for c in columns)
 
 
-_EVENT_DATE = "coalesce(f.date, CAST(a.published AS VARCHAR(10)))"
-
-# The facts (of some articles, with a WHERE added) as fact_events rows, each its own event until regrouped.
-ADD_SQL = f"""
+def _add_sql(corrected: bool) -> str:
+    """The facts as fact_events rows, each its own event until regrouped, ending in a WHERE clause to which a
+    caller may add conditions: read through the desk's corrections (the facts it said are no facts left out), or,
+    for a store older than the corrections table, as extracted."""
+    value = corrected_value if corrected else (lambda field: f"f.{field}")
+    event_date = f"coalesce({value('date')}, CAST(a.published AS VARCHAR(10)))"
+    return f"""
 INSERT INTO fact_events ({names(FACT_EVENT_COLUMNS)})
-SELECT f.id, f.id, f.article_id, a.title, a.url, a.source, a.published, r.started_at, f.seq, f.amount,
-       f.amount_max, f.currency, f.qualifier, f.per, f.body, f.body_role, f.date, {_EVENT_DATE},
-       substr({_EVENT_DATE}, 1, 4), f.region, f.confidence, f.sentence, f.start, f."end"
+SELECT f.id, f.id, f.article_id, a.title, a.url, a.source, a.published, r.started_at, f.seq, {value('amount')},
+       f.amount_max, f.currency, {value('qualifier')}, f.per, {value('body')}, {value('body_role')}, {value('date')},
+       {event_date}, substr({event_date}, 1, 4), {value('region')}, f.confidence, f.sentence, f.start, f."end"
 FROM facts f JOIN articles a ON a.id = f.article_id LEFT JOIN runs r ON r.id = a.run_id
+{CORRECTION_JOIN if corrected else ""}
+WHERE {SHOWN if corrected else "1 = 1"}
 """
+
+
+# The facts (of some articles, with an AND added) as fact_events rows, as the desk corrected them.
+ADD_SQL = _add_sql(corrected=True)
 
 
 def _same(dialect: str, left: str, right: str) -> str:
@@ -142,9 +153,9 @@ def regroup_sql(dialect: str) -> list[str]:
             _events_sql(touched, _key_join(dialect, "e"))]
 
 
-def rebuild_sql(dialect: str) -> list[str]:
-    """The statements filling the empty event tables from every fact, in order."""
-    return [ADD_SQL,
+def rebuild_sql(dialect: str, corrected: bool = True) -> list[str]:
+    """The statements filling the empty event tables from every fact, in order (`corrected`: see _add_sql)."""
+    return [_add_sql(corrected),
             _grouping_sql(f"SELECT {_MEMBER_COLUMNS} FROM fact_events e"),
             _events_sql("fact_events e"),
             f"INSERT INTO event_totals ({names(TOTAL_COLUMNS)}) {_totals_sql(dialect, 'events e')}"]

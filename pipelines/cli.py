@@ -221,21 +221,128 @@ def evaluate(gold, verbose, model) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; keep 127.0.0.1 unless other machines must reach the site.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-def serve(db, host, port) -> None:
+@click.option("--review", is_flag=True,
+              help="Add a form to correct each fact, for whoever opens the link with the token printed at start.")
+def serve(db, host, port, review) -> None:
     """Browse the store in a web browser, read-only: dashboard with charts, events, facts, full-text search.
 
-    Facts link to their article with the sentence highlighted; nothing on the site can change the store.
+    Facts link to their article with the sentence highlighted; nothing on the site can change the store. With
+    --review, each fact's page gets a form to correct it: the only write, to the corrections table, allowed to the
+    holders of the review link printed at start.
 
     \b
     Example:
       depeches serve --db depeches.db --port 8001
+      depeches serve --review --db depeches.db
     """
     from pipelines.serve import Site, serve as run_serve, store_path
 
     try:
-        run_serve(Site(store_path(db), host, port), announce=click.echo)
+        run_serve(Site(store_path(db), host, port, review), announce=click.echo)
     except StoreError as error:
         _fail(str(error))
+
+
+def _reviewer() -> str:
+    import getpass
+
+    return getpass.getuser()
+
+
+@main.command()
+@click.argument("fact_id", type=int)
+@click.option("--body", help="The body the amount belongs to, in canonical form ('' to say the text names none).")
+@click.option("--role", help="The body's role: funder or recipient ('' when the text does not say).")
+@click.option("--date", "date_", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD ('' when the text gives none).")
+@click.option("--region", help="An official region name, e.g. Bretagne ('' for a national or foreign amount).")
+@click.option("--qualifier", help="exact, approx, min, max or range.")
+@click.option("--amount", help="The amount, a number in the fact's currency, e.g. 3700000.")
+@click.option("--not-a-fact", is_flag=True, help="The amount is no money fact: hide it from every output.")
+@click.option("--is-a-fact", is_flag=True, help="Undo --not-a-fact.")
+@click.option("--note", help="Why, for the other reviewers.")
+@click.option("--by", default=_reviewer, show_default="your login name", help="Who corrects.")
+@click.option("--db", envvar="DEPECHES_DB", help=DB_HELP)
+def correct(fact_id, body, role, date_, region, qualifier, amount, not_a_fact, is_a_fact, note, by, db) -> None:
+    """Correct a fact (its fact_id in fact_view or on the site); prints what changed.
+
+    The extracted values stay in the store beside the correction; fact_view, the events, alerts, digests, charts
+    and exports show the corrected ones. The correction holds across re-ingests of the same text.
+
+    \b
+    Example:
+      depeches correct 42 --body "Région Bretagne" --role funder --region Bretagne --note "vote du 4 mars" --db depeches.db
+      depeches correct 43 --not-a-fact --note "montant d'un encadré publicitaire"
+    """
+    from models.corrections import CorrectionError
+    from pipelines.corrections import correct as record, describe
+
+    if not_a_fact and is_a_fact:
+        _fail("--not-a-fact and --is-a-fact contradict each other: give one")
+    given = {"body": body, "body_role": role, "date": date_, "region": region, "qualifier": qualifier,
+             "amount": amount, "not_a_fact": True if not_a_fact else False if is_a_fact else None}
+    try:
+        recorded = record(db, fact_id, {k: v for k, v in given.items() if v is not None}, by, note)
+    except (CorrectionError, StoreError) as error:
+        _fail(str(error))
+    for line in describe(recorded):
+        click.echo(line)
+
+
+@main.group()
+def corrections() -> None:
+    """The desk's corrections: list them, and export the corrected articles as gold annotations.
+
+    \b
+    Example:
+      depeches corrections list --db depeches.db
+      depeches corrections export --out desk-gold/gold.jsonl
+    """
+
+
+@corrections.command(name="list")
+@click.option("--orphaned", is_flag=True,
+              help="Only the corrections whose fact is gone: its text changed, or no amount is extracted there now.")
+@click.option("--history", is_flag=True, help="Also the corrections a newer one replaced.")
+@click.option("--db", envvar="DEPECHES_DB", help=DB_HELP)
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+def corrections_list(orphaned, history, db, fmt) -> None:
+    """List the corrections in force, oldest first, each with the fact it applies to now (fact_id).
+
+    \b
+    Example:
+      depeches corrections list --db depeches.db
+      depeches corrections list --orphaned --format csv
+    """
+    from pipelines.corrections import read_corrections
+    from pipelines.query import format_result
+
+    try:
+        click.echo(format_result(read_corrections(db, orphaned, history), fmt))
+    except StoreError as error:
+        _fail(str(error))
+
+
+@corrections.command(name="export")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Gold file to write (one article a line, facts.md's format); the texts go beside it as <id>.txt.")
+@click.option("--db", envvar="DEPECHES_DB", help=DB_HELP)
+def corrections_export(out, db) -> None:
+    """Write every corrected article as a gold annotation: all its facts, corrected where the desk corrected them.
+
+    `depeches eval FILE` then scores the pipeline against what the desk said (here: depeches eval
+    desk-gold/gold.jsonl -v).
+
+    \b
+    Example:
+      depeches corrections export --out desk-gold/gold.jsonl --db depeches.db
+    """
+    from pipelines.corrections import export_gold
+
+    try:
+        count = export_gold(db, out)
+    except StoreError as error:
+        _fail(str(error))
+    click.echo(f"wrote {count} corrected articles to {out}")
 
 
 @main.command()

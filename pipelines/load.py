@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from extract.dates import parse_published
 from models import Article, Entity, Fact, Reject, Run
+from models.corrections import carry_over
 from models.events import EventChanges
 from pipelines.batch import Batch, Prepared, Processed
 
@@ -119,15 +120,25 @@ def delete_articles(connection: Connection, ids: list[str]) -> set[str]:
     return existing
 
 
+def _stored_hashes(connection: Connection, ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    return dict(connection.execute(select(Article.id, Article.content_hash).where(Article.id.in_(ids))).all())
+
+
 def _write_rows(connection: Connection, rows: _Rows) -> set[str]:
-    """Write a batch's rows, replacing the articles stored under the same ids; return the ids replaced."""
+    """Write a batch's rows, replacing the articles stored under the same ids, the desk's corrections carried over
+    to changed texts where their amounts stay; return the ids replaced."""
     ids = [row["id"] for row in rows.articles]
+    old_hashes = _stored_hashes(connection, ids)
     events = EventChanges(connection)
     existing = _remove(connection, ids, events)
     for table, values in ((Article, rows.articles), (Entity, rows.entities), (Fact, rows.facts),
                           (Reject, rows.rejects)):
         if values:
             connection.execute(insert(table.__table__), values)
+    carry_over(connection, {row["id"]: (old_hashes[row["id"]], row["content_hash"]) for row in rows.articles
+                            if row["id"] in old_hashes})
     events.add(ids)
     events.apply()
     return existing

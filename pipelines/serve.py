@@ -2,7 +2,8 @@
 
 The SQLite file is opened with `?mode=ro` by every connection of the site, so nothing served can change it; a new
 ingest shows up on the next page load. A store made by an older depeches gets its missing views and search index
-first (the only write, done before serving, with the store's own create_store).
+first (the only write, done before serving, with the store's own create_store). With --review, one endpoint records
+the desk's corrections, for the holders of the token printed at start (pipelines/site/review.py).
 """
 
 import sys
@@ -17,14 +18,14 @@ from models import StoreError, create_store, make_engine, read_only_engine, reso
 from models.search import SEARCH_TABLE, search_index_exists
 from models.views import VIEWS
 from pipelines.desk.links import DASHBOARD_PATH
-from pipelines.site import DATABASE_NAME, SITE_DIR, cells, errors, functions, jinja, pages
+from pipelines.site import DATABASE_NAME, SITE_DIR, cells, errors, functions, jinja, pages, review
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Site", "store_path", "prepare_store", "site_metadata", "make_datasette",
            "serve"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
-PLUGINS = (cells, errors, functions, jinja, pages)
+PLUGINS = (cells, errors, functions, jinja, pages, review)
 # Datasette's limits, raised for the desk's queries over a large store.
 SETTINGS = {"sql_time_limit_ms": 5_000, "facet_time_limit_ms": 1_000, "default_page_size": 50,
             "max_returned_rows": 2_000, "suggest_facets": False}
@@ -38,6 +39,7 @@ class Site:
     path: Path
     host: str
     port: int
+    review: bool = False
 
     @property
     def url(self) -> str:
@@ -88,8 +90,9 @@ def _register_plugins() -> None:
             pm.register(module, name=f"depeches.{module.__name__.rsplit('.', 1)[-1]}")
 
 
-def make_datasette(path: Path):
-    """A Datasette instance serving the store at `path` read-only under the name 'depeches'."""
+def make_datasette(path: Path, review_mode: review.Review | None = None):
+    """A Datasette instance serving the store at `path` read-only under the name 'depeches'; with `review_mode`,
+    its token opens the correction form and endpoint."""
     from datasette.app import Datasette
 
     _register_plugins()
@@ -98,6 +101,8 @@ def make_datasette(path: Path):
     datasette.add_database(errors.QuietDatabase(datasette, path=str(path), is_mutable=True), name=DATABASE_NAME)
     if "_memory" in datasette.databases:
         datasette.remove_database("_memory")
+    if review_mode is not None:
+        review.enable(datasette, review_mode)
     return datasette
 
 
@@ -109,9 +114,12 @@ def serve(site: Site, announce=print) -> None:
 
     if prepare_store(site.path):
         announce(f"added the views and the search index ({SEARCH_TABLE}) to {site.path}")
-    datasette = make_datasette(site.path)
+    review_mode = review.new_review(site.path) if site.review else None
+    datasette = make_datasette(site.path, review_mode)
     asyncio.run(datasette.invoke_startup())
     errors.log_to(sys.stderr)
     announce(f"serving {site.path} read-only at {site.url}")
+    if review_mode is not None:
+        announce(f"review mode: corrections are written to the store by whoever opens {review_mode.link(site.url)}")
     announce(f"dashboard: {site.url.rstrip('/')}{DASHBOARD_PATH}   (Ctrl-C to stop)")
     uvicorn.run(datasette.app(), host=site.host, port=site.port, log_level="warning", lifespan="on")

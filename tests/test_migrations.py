@@ -14,6 +14,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from models import SCHEMA_VERSION, StoreError, create_store, make_engine
+from models.events import rebuild_events
 from models.migrations import _config, head_version, schema_state
 from models.schema import Base
 from models.views import VIEWS
@@ -179,3 +180,32 @@ def test_db_upgrade_turns_the_event_views_into_tables_filled_from_the_facts(db, 
     (counted,) = rows(db, "SELECT sum(events), sum(mentions) FROM event_totals WHERE own_year = 1")
     assert counted == (len(computed["events"]), len(computed["fact_events"]))
     assert schema_differences(f"sqlite:///{db}") == []
+
+
+def test_db_upgrade_adds_the_corrections_to_a_store_at_version_4(db, run_cli, ingested, rows):
+    migrated_to(db, "0004")
+    connection = sqlite3.connect(db)
+    try:
+        connection.execute("ATTACH DATABASE ? AS source", (str(ingested.db),))
+        for table in ("runs", "articles", "facts"):
+            columns = ", ".join(row[1] for row in connection.execute(f"PRAGMA main.table_info({table})"))
+            connection.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM source.{table}")
+        connection.commit()
+        connection.execute("DETACH DATABASE source")
+    finally:
+        connection.close()
+    engine = make_engine(str(db))
+    with engine.begin() as connection:
+        rebuild_events(connection, corrected=False)
+    engine.dispose()
+    events_before = rows(db, "SELECT * FROM events ORDER BY event_id")
+    code, out, stderr = run_cli("db", "upgrade", "--db", db)
+    assert code == 0 and f"from schema version 4 to {SCHEMA_VERSION}" in out, stderr
+    assert schema_differences(f"sqlite:///{db}") == []
+    assert rows(db, "SELECT * FROM events ORDER BY event_id") == events_before
+    assert rows(db, "SELECT count(*), sum(corrected), sum(body IS NOT extracted_body) FROM fact_view") == [
+        (rows(db, "SELECT count(*) FROM facts")[0][0], 0, 0)]
+    (fact,) = rows(db, "SELECT id FROM facts ORDER BY id LIMIT 1")[0]
+    code, out, stderr = run_cli("correct", fact, "--body", "État", "--by", "Anne", "--db", db)
+    assert code == 0 and "→ 'État'" in out, stderr
+    assert rows(db, "SELECT body, corrected FROM fact_view WHERE fact_id = ?", (fact,)) == [("État", 1)]

@@ -278,3 +278,36 @@ def test_random_writes_leave_the_event_tables_a_rebuild_makes_on_postgres(pg_db,
         engine.dispose()
         assert event_rows(pg_db) == kept, f"step {step}"
     assert kept["events"] and kept["event_totals"]
+
+
+def test_corrections_on_postgres_show_in_fact_view_and_the_events_and_follow_a_changed_text(pg_db, tmp_path):
+    from models.corrections import list_corrections
+    from models.events import rebuild_events
+    from pipelines.corrections import correct
+
+    ingest([ONE_ARTICLE], pg_db, progress=False)
+    engine = create_engine(pg_db)
+    with engine.connect() as connection:
+        plateau, second = connection.execute(text(
+            "SELECT id FROM facts WHERE article_id = '2021-03_cfa_bretagne' AND seq IN (5, 9) ORDER BY seq")).scalars()
+    engine.dispose()
+    assert correct(pg_db, plateau, {"body": "Région Bretagne", "region": ""}, "Anne", "<b>note</b>").changes
+    assert correct(pg_db, second, {"not_a_fact": True}, "Anne").changes
+    changed = tmp_path / ONE_ARTICLE.name
+    changed.write_text(ONE_ARTICLE.read_text("utf-8").replace("à Saint-Malo, obtient", "à Saint-Malo, sur le port, "
+                                                                 "obtient"), "utf-8")
+    ingest([changed], pg_db, progress=False)
+    engine = create_engine(pg_db)
+    with engine.connect() as connection:
+        shown = connection.execute(text("SELECT body, region, corrected FROM fact_view WHERE seq = 5")).one()
+        hidden = connection.execute(text("SELECT count(*) FROM fact_view WHERE seq = 9")).scalar_one()
+        orphaned = list_corrections(connection, orphaned=True)
+    engine.dispose()
+    assert tuple(shown) == ("Région Bretagne", None, 1) and hidden == 1
+    assert [row["not_a_fact"] for row in orphaned] == [1]
+    kept = event_rows(pg_db)
+    engine = make_engine(pg_db)
+    with engine.begin() as connection:
+        rebuild_events(connection)
+    engine.dispose()
+    assert event_rows(pg_db) == kept

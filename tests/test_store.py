@@ -55,7 +55,7 @@ def columns_of(db, name: str) -> list[str]:
 
 def test_readme_parsers_find_the_documented_names():
     assert readme_fact_view_columns()[:3] == ["fact_id", "article_id", "source"]
-    assert readme_fact_view_columns()[-2:] == ["start", "end"]
+    assert readme_fact_view_columns()[-2:] == ["extracted_date", "extracted_region"]
     assert set(readme_tables()) == {"articles", "entities", "facts", "runs", "rejects"}
     assert readme_tables()["articles"][-1] == "published"
 

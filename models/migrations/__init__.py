@@ -21,7 +21,7 @@ __all__ = ["SchemaState", "schema_state", "upgrade", "head_version", "outdated_m
 FOLDER = Path(__file__).resolve().parent
 # Revisions a store made before migrations existed may be at, newest first, each with a table it created: such a
 # store was made by create_all from the models of its day, so it has every table of the revisions up to its own.
-UNVERSIONED_MARKERS = (("0004", "event_totals"), ("0002", "alert_runs"), ("0001", "articles"))
+UNVERSIONED_MARKERS = (("0005", "corrections"), ("0004", "event_totals"), ("0002", "alert_runs"), ("0001", "articles"))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pipelines.desk.highlight import Amount, pieces
 from pipelines.desk.links import ARTICLE_PATH, DASHBOARD_PATH, article_path
 from pipelines.desk.overview import body_chart, region_chart, year_chart
 from pipelines.desk.totals import NO_BODY, Sum
-from pipelines.site import DATABASE_NAME
+from pipelines.site import DATABASE_NAME, review
 
 __all__ = ["register_routes", "menu_links"]
 
@@ -160,7 +160,8 @@ async def article(request, datasette):
     context = {"article": found, "facts": facts, "selected": chosen,
                "pieces": pieces(found["text"], amounts, selected, chosen["sentence"] if chosen else None),
                "fact_href": lambda fact_id: datasette.urls.path(article_path(article_id, fact_id)),
-               "database": DATABASE_NAME}
+               "database": DATABASE_NAME,
+               **await review.form_context(datasette, request, chosen["fact_id"] if chosen else None)}
     return Response.html(await datasette.render_template("desk_article.html", context, request=request))
 
 

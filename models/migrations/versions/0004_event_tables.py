@@ -93,7 +93,7 @@ def upgrade() -> None:
         create()
     for table, name, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
-    rebuild_events(op.get_bind())
+    rebuild_events(op.get_bind(), corrected=False)  # the corrections table comes with revision 0005
 
 
 def downgrade() -> None:
