@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract import text_of
 from extract.confidence import features, probability
+from extract.data import load_json
 from extract.entities import lead_end
 from extract.knowledge import PROGRAMME, entry
 from extract.ranker import Place, candidates, rank
@@ -24,32 +25,30 @@ FEATURES_KEY = "depeches_fact_features"
 # ... and the body candidates of each, with their features.
 CANDIDATES_KEY = "depeches_body_candidates"
 
-FUNDER_VERBS = re.compile(r"^(?:financ|cofinanc|allou|vot|accord|débloqu|consacr|invest|attribu|vers|mobilis|engag|"
-                          r"lanc|publi|dot|prév|annonc|apport|octroi|octroy|subventionn|dégag|abond|distribu|affect|"
-                          r"inject|budg[eé]t|programm|propos|dépens|pren|met|mis|réserv|fix|plafonn|alimen|redistribu|"
-                          r"déploi|déploy|ouvr|signe|sign|adopt|inscri|provisionn|redéploi)", re.I)
-RECIPIENT_VERBS = re.compile(r"^(?:re[çc]|recev|obten|obtien|obtin|per[çc]|bénéfici|décroch|touch|récup|sollicit|"
-                             r"réclam|demand|espér|espèr|hérit|empoch|rafl|lève|lev|capt|voit|voi)", re.I)
-ANAPHORA = re.compile(r"\b(?:son|sa|ses|leur|leurs|il|elle|ils|elles|celle-ci|celui-ci|cette dernière|ce dernier|"
-                      r"l'institution|la collectivité|l'opérateur|l'organisme|l'agence|l'établissement)\b", re.I)
+CUES = load_json("cues.json")
+
+
+def _words(name: str) -> str:
+    """The alternatives of one list of cues.json, as a regular-expression group."""
+    return "(?:" + "|".join(CUES[name]) + ")"
+
+
+# Verbs of giving and of receiving money (stems).
+FUNDER_VERBS = re.compile(rf"^{_words('funder_verbs')}", re.I)
+RECIPIENT_VERBS = re.compile(rf"^{_words('recipient_verbs')}", re.I)
+ANAPHORA = re.compile(rf"\b{_words('anaphora')}\b", re.I)
 # A date after one of these, later than the amount, dates what the amount is compared with: "en baisse de 12 M€
 # par rapport au budget 2021", "7 450 euros, contre 7 700 euros en 2021".
-COMPARISON = re.compile(r"\b(?:par rapport\b|contre|qu'en|que l'an|de plus qu|de moins qu|comparé|après)\b", re.I)
+COMPARISON = re.compile(rf"\b{_words('comparison')}\b", re.I)
 # An amount after these is what another is compared with: it takes no date from the sentence before.
-COMPARED = re.compile(r"\b(?:contre|après)\s+(?:(?:les|la|le|l'|des|un|une)\s+)?$", re.I)
+COMPARED = re.compile(rf"\b{_words('compared')}\s+(?:(?:les|la|le|l'|des|un|une)\s+)?$", re.I)
 # A person's role right before an organisation in brackets: "son président (CFDT)", "la vice-présidente (PS)".
-ROLE_BEFORE = re.compile(r"\b(?:(?:vice-)?président|secrétaire|élu|député|sénat|maire|conseill|ministre|directeur|"
-                         r"directrice|délégué|porte-parole|adjoint|représentant|administrat|responsable)\w*"
-                         r"(?:\s+(?:général|générale|national|nationale|régional|régionale|confédéral|confédérale))?$",
-                         re.I)
+ROLE_BEFORE = re.compile(rf"\b{_words('role_before')}\w*(?:\s+(?:général|générale|national|nationale|régional|"
+                         r"régionale|confédéral|confédérale))?$", re.I)
 # A sentence about the whole country: its amounts are not the dispatch's region's.
-NATIONAL = re.compile(r"\b(?:national|nationale|nationaux|nationales|au niveau du pays|en France|France entière|"
-                      r"ensemble du territoire|toutes les régions|l'ensemble des régions|des régions|"
-                      r"à titre de comparaison|Allemagne|Royaume-Uni|Suisse|Belgique|Espagne|Italie|États-Unis)\b",
-                      re.I)
+NATIONAL = re.compile(rf"\b{_words('national')}\b", re.I)
 # Dates that do not date an amount: "depuis sa mise en place fin 2019", "créé en 2014".
-UNATTACHED_DATE = re.compile(r"\b(?:depuis|créée?s?|fondée?s?|née?s?|lancée?s? en|jusqu'(?:au|à|en)|avant|"
-                             r"clôture\w*(?! des comptes))\b[^,.;:()\n]{0,30}$", re.I)
+UNATTACHED_DATE = re.compile(rf"\b{_words('unattached_date')}\b[^,.;:()\n]{{0,30}}$", re.I)
 # An older dispatch appended to a page dates its opening this many years or more before the page's own.
 OLDER_STORY_YEARS = 2
 # ... and opens on its body, named within this many characters: a dispatch's opening has its subject first.
@@ -58,8 +57,7 @@ OPENING_SUBJECT = 60
 SOURCE_KINDS = {"court", "inspection", "parliament"}
 # A lead reporting one decision (a vote, a budget, a signature): every amount of the story is part of it and takes its
 # date, not only the lines that break it down.
-DECISION = re.compile(r"\b(?:vot|adopt|délibér|plénière|budget primitif|budget supplémentaire|décision modificative|"
-                      r"BP|DM\d?|BS)\w*", re.I)
+DECISION = re.compile(rf"\b{_words('decision')}\w*", re.I)
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 # The body a dispatch is about must be named at least this often, and more than any other, to stand for amounts
 # whose own sentence names none.
@@ -83,16 +81,15 @@ LIST_LINE_MAX = 160
 BULLETS = ("•", "-", "–", "—", "*", "·")
 # Table lines and sentences that break down the story's amount ("dont", "sur cette enveloppe"): they take the date
 # of the first dated amount of the lead, the one they break down, not that of a comparison met on the way.
-CONTINUATION = re.compile(r"^(?:[^\s:]{1,3}\s)?(?:sur (?:cette|cet|ce|ces|la|le) |dont\b|parmi\b|cette (?:enveloppe|somme|dotation)|"
-                          r"ces (?:crédits|montants|fonds)|le reste\b|le solde\b|les autres\b|l'enveloppe\b)", re.I)
+CONTINUATION = re.compile(rf"^(?:[^\s:]{{1,3}}\s)?{_words('continuation')}", re.I)
 # A first line this short, with no full stop at its end, is a headline.
 HEADLINE_MAX = 200
 # A year standing alone in a headline: not part of a larger number ("1 342"), a range or a date.
 HEADLINE_YEAR = re.compile(r"(?<![\d.,/-])(?<!\d )(?:19[5-9]\d|20\d\d)(?![\d/-]|\s\d)")
 # Cues of a horizon: "d'ici à 2030", "à l'horizon 2027".
-GOAL_CUES = ("d'ici", "horizon", "à l'horizon")
+GOAL_CUES = tuple(CUES["goal"])
 # ... and a headline year after these is a horizon or a limit, not the story's year.
-HORIZON_CUES = GOAL_CUES + ("jusqu", "avant", "depuis", "dès", "après", "à partir")
+HORIZON_CUES = GOAL_CUES + tuple(CUES["horizon"])
 # An amount after these breaks down or restates the one before it: "593 M€ sur 2021-2027, dont 210 M€".
 PART_OF = re.compile(r"\b(?:dont|soit)\b", re.I)
 # A body named right after the amount: "dont 187 M€ par l'État", "les 500 M€ de l'État".
