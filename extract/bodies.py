@@ -60,9 +60,15 @@ BUDGET_BEFORE = re.compile(r"(?:\ben|\bla|\bde la)\s$", re.I)
 BUDGET_AFTER = re.compile(r"\s?(?:19|20)\d\d\b")
 
 
+@lru_cache(maxsize=1)
+def _budget_acts() -> frozenset:
+    return frozenset(load_json("bodies.json")["budget_acts"]["names"])
+
+
 def is_budget_act(text: str, span: Span) -> bool:
-    """True for a name of the base that is here a budget act's acronym ("la LFI 2024" is no party)."""
-    if span.text not in load_json("bodies.json")["budget_acts"]["names"]:
+    """True for a name of the base that is here a budget act's acronym ("la LFI 2024" is no party); `span` is a span
+    of a doc of `text` (its text is read from `text`, quicker than from the tokens)."""
+    if text[span.start_char:span.end_char] not in _budget_acts():
         return False
     before = text[max(0, span.start_char - 6):span.start_char]
     return bool(BUDGET_BEFORE.search(before) or BUDGET_AFTER.match(text, span.end_char))
@@ -217,16 +223,40 @@ BRACKETED_ACRONYM = re.compile(r" \((?=[A-Z])[\w&'-]{2,12}\)(?= (?:[A-ZÉÈÎ]|d
 CUT_NAME_REACH = 120
 
 
+@dataclass(frozen=True)
+class _Window:
+    """The text around an acronym in brackets, read without it: where it starts in the text, where the bracket was
+    cut out of it and how wide it was, the window itself, and the base's bodies and the patterned bodies in it."""
+
+    start: int
+    cut: int
+    width: int
+    text: str
+    known: list[Span]
+    patterned: list[Mention]
+
+
+@lru_cache(maxsize=2)
+def _bracket_windows(text: str) -> tuple[_Window, ...]:
+    """The windows of a text's bracketed acronyms, kept for the second look at the same text (with its main region)."""
+    windows = []
+    for bracket in BRACKETED_ACRONYM.finditer(text):
+        start, end = max(0, bracket.start() - CUT_NAME_REACH), min(len(text), bracket.end() + CUT_NAME_REACH)
+        window = text[start:bracket.start()] + text[bracket.end():end]
+        windows.append(_Window(start, bracket.start() - start, bracket.end() - bracket.start(), window,
+                               [s for s in known_spans(window) if s.label_ == "ORG"],
+                               _patterned(window, window.casefold())))
+    return tuple(windows)
+
+
 def _cut_by_bracket(text: str, main: str | None) -> list[Mention]:
     """Names of the base or of a pattern that an acronym in brackets cuts in two: each is found in the text read
     without the bracket, and kept when it runs across it (the bracket belongs to the mention)."""
     found = []
-    for bracket in BRACKETED_ACRONYM.finditer(text):
-        start, end = max(0, bracket.start() - CUT_NAME_REACH), min(len(text), bracket.end() + CUT_NAME_REACH)
-        cut, width = bracket.start() - start, bracket.end() - bracket.start()
-        window = text[start:bracket.start()] + text[bracket.end():end]
-        spans = [_known_body(window, s, main) for s in known_spans(window) if s.label_ == "ORG"]
-        for m in spans + _patterned(window, window.casefold()):
+    for w in _bracket_windows(text):
+        start, cut, width, window = w.start, w.cut, w.width, w.text
+        spans = [_known_body(window, s, main) for s in w.known]
+        for m in spans + w.patterned:
             if m.start < cut < m.end and not _overlaps(start + m.start, start + m.end + width, found):
                 found.append(Mention("ORG", text[start + m.start:start + m.end + width], m.norm, start + m.start,
                                      start + m.end + width, m.region))
