@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extract.data import load_json
+from extract.patterns import Screened
 
 __all__ = ["CleanText", "normalise", "clean", "is_boilerplate", "stamp_date"]
 
@@ -41,13 +42,14 @@ def _alternation(patterns: list[str]) -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern, tuple[re.Pattern, ...]]:
+def _patterns() -> tuple[re.Pattern, Screened, tuple[re.Pattern, ...]]:
     """The line patterns as two alternations, those anchored at the line's start (tried there only) and the
-    others (searched along the line); the inline ones apart (each removes its match)."""
+    others (searched along the line, only in a line holding one of the words they need); the inline ones apart
+    (each removes its match)."""
     data = load_json("boilerplate.json")
     lines = [p["pattern"] for p in data["line_patterns"]]
     anchored = _alternation([p for p in lines if p.startswith("^")])
-    floating = _alternation([p for p in lines if not p.startswith("^")])
+    floating = Screened(_alternation([p for p in lines if not p.startswith("^")]))
     inline = tuple(re.compile(p["pattern"], re.IGNORECASE) for p in data["inline_patterns"])
     return anchored, floating, inline
 
