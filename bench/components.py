@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from extract.nlp import (DEFAULT_MODEL, MODEL_COMPONENTS, SENTENCES_COMPONENT, STAGES,  # noqa: E402
-                         extract_docs, load, shipped_components)
+                         extract_docs, load, shipped_components, tune_tokenizer)
 from pipelines.batch import Prepared, prepare  # noqa: E402
 from pipelines.readers import RawArticle, read_paths  # noqa: E402
 
@@ -47,6 +47,7 @@ def pipeline(components: tuple[str, ...]) -> Language:
     """The depeches pipeline built as extract.nlp.load builds it, with another set of model components."""
     every = shipped_components(DEFAULT_MODEL)
     nlp = spacy.load(DEFAULT_MODEL, exclude=[name for name in every if name not in components])
+    tune_tokenizer(nlp)
     nlp.add_pipe(SENTENCES_COMPONENT, before="parser" if "parser" in nlp.pipe_names else None)
     for stage in STAGES:
         nlp.add_pipe(stage)

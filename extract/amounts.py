@@ -12,7 +12,7 @@ from text_to_num import text2num
 
 from extract.data import load_json
 from extract import text_of
-from extract.patterns import Anchored
+from extract.patterns import Anchored, literal_alternation
 from extract.types import Amount
 
 __all__ = ["find_amounts", "parse_number", "AMOUNTS_COMPONENT"]
@@ -75,7 +75,9 @@ def _currencies(forms=None) -> str:
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """The words as one alternative, the longest first, written as a trie: `re` then tries at each position only the
+    words that start with its character, where "|".join(words) would try each of them in turn."""
+    return literal_alternation(words)
 
 
 # A numeral in digits: "1 500 000", "1.500.000", "3,7", "12.50", "52".

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from spacy.tokens import Span
 
@@ -60,9 +61,15 @@ BUDGET_BEFORE = re.compile(r"(?:\ben|\bla|\bde la)\s$", re.I)
 BUDGET_AFTER = re.compile(r"\s?(?:19|20)\d\d\b")
 
 
+@lru_cache(maxsize=1)
+def _budget_acts() -> frozenset:
+    return frozenset(load_json("bodies.json")["budget_acts"]["names"])
+
+
 def is_budget_act(text: str, span: Span) -> bool:
-    """True for a name of the base that is here a budget act's acronym ("la LFI 2024" is no party)."""
-    if span.text not in load_json("bodies.json")["budget_acts"]["names"]:
+    """True for a name of the base that is here a budget act's acronym ("la LFI 2024" is no party); `span` is a span
+    of a doc of `text` (its text is read from `text`, quicker than from the tokens)."""
+    if text[span.start_char:span.end_char] not in _budget_acts():
         return False
     before = text[max(0, span.start_char - 6):span.start_char]
     return bool(BUDGET_BEFORE.search(before) or BUDGET_AFTER.match(text, span.end_char))
@@ -217,32 +224,58 @@ BRACKETED_ACRONYM = re.compile(r" \((?=[A-Z])[\w&'-]{2,12}\)(?= (?:[A-ZÉÈÎ]|d
 CUT_NAME_REACH = 120
 
 
-def _cut_by_bracket(text: str, main: str | None) -> list[Mention]:
+@dataclass(frozen=True)
+class _Window:
+    """The text around an acronym in brackets, read without it: where it starts in the text, where the bracket was
+    cut out of it and how wide it was, the window itself, and the base's bodies and the patterned bodies in it."""
+
+    start: int
+    cut: int
+    width: int
+    text: str
+    known: list[Span]
+    patterned: list[Mention]
+
+
+@lru_cache(maxsize=2)
+def _bracket_windows(text: str, known_in: Callable[[str], list[Span]]) -> tuple[_Window, ...]:
+    """The windows of a text's bracketed acronyms, kept for the second look at the same text (with its main region);
+    `known_in` finds the knowledge base's names in a text."""
+    windows = []
+    for bracket in BRACKETED_ACRONYM.finditer(text):
+        start, end = max(0, bracket.start() - CUT_NAME_REACH), min(len(text), bracket.end() + CUT_NAME_REACH)
+        window = text[start:bracket.start()] + text[bracket.end():end]
+        windows.append(_Window(start, bracket.start() - start, bracket.end() - bracket.start(), window,
+                               [s for s in known_in(window) if s.label_ == "ORG"],
+                               _patterned(window, window.casefold())))
+    return tuple(windows)
+
+
+def _cut_by_bracket(text: str, main: str | None, known_in: Callable[[str], list[Span]]) -> list[Mention]:
     """Names of the base or of a pattern that an acronym in brackets cuts in two: each is found in the text read
     without the bracket, and kept when it runs across it (the bracket belongs to the mention)."""
     found = []
-    for bracket in BRACKETED_ACRONYM.finditer(text):
-        start, end = max(0, bracket.start() - CUT_NAME_REACH), min(len(text), bracket.end() + CUT_NAME_REACH)
-        cut, width = bracket.start() - start, bracket.end() - bracket.start()
-        window = text[start:bracket.start()] + text[bracket.end():end]
-        spans = [_known_body(window, s, main) for s in known_spans(window) if s.label_ == "ORG"]
-        for m in spans + _patterned(window, window.casefold()):
+    for w in _bracket_windows(text, known_in):
+        start, cut, width, window = w.start, w.cut, w.width, w.text
+        spans = [_known_body(window, s, main) for s in w.known]
+        for m in spans + w.patterned:
             if m.start < cut < m.end and not _overlaps(start + m.start, start + m.end + width, found):
                 found.append(Mention("ORG", text[start + m.start:start + m.end + width], m.norm, start + m.start,
                                      start + m.end + width, m.region))
     return found
 
 
-def find_bodies(text: str, main: str | None = None, known: list[Span] | None = None) -> list[Mention]:
-    """Bodies of the knowledge base (`known`: its spans in the text, found here when not given), regional
-    institutions and universities or schools named by pattern: ORG mentions with canonical names, in order.
+def find_bodies(text: str, main: str | None = None, known: list[Span] | None = None,
+                known_in: Callable[[str], list[Span]] = known_spans) -> list[Mention]:
+    """Bodies of the knowledge base (`known`: its spans in the text, found here by `known_in` when not given),
+    regional institutions and universities or schools named by pattern: ORG mentions with canonical names, in order.
 
     >>> [m.norm for m in find_bodies("La région Normandie et la CDC financent Transitions Pro (ou CPIR) de Normandie.")]
     ['Région Normandie', 'Caisse des dépôts', 'Transitions Pro Normandie']
     """
-    known = known_spans(text) if known is None else known
+    known = known_in(text) if known is None else known
     institutions, named, patterned = _scan(text)
-    found = _cut_by_bracket(text, main) if BRACKETED_ACRONYM.search(text) else []
+    found = _cut_by_bracket(text, main, known_in) if BRACKETED_ACRONYM.search(text) else []
     found += [m for m in _over_known(patterned, known) if not _overlaps(m.start, m.end, found)]
     for span in known:
         if span.label_ == "ORG" and not _overlaps(span.start_char, span.end_char, found) \

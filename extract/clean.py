@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extract.data import load_json
+from extract.patterns import Screened
 
 __all__ = ["CleanText", "normalise", "clean", "is_boilerplate", "stamp_date"]
 
@@ -12,13 +13,16 @@ __all__ = ["CleanText", "normalise", "clean", "is_boilerplate", "stamp_date"]
 STAMP_LINE = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)[ \t]*")
 
 # One character for one, so that offsets computed on the normalised text stay valid.
-TYPOGRAPHY = str.maketrans({
+TYPOGRAPHY = {
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ", "\u2003": " ",
     "\u2010": "-", "\u2011": "-", "\u2212": "-",
     "\u201c": '"', "\u201d": '"', "\u201e": '"',
     "\r": "\n", "\t": " ",
-})
+}
+# The characters to replace, found by one character class: quicker than str.translate, which looks every character
+# of a non-ASCII text up in its table.
+TYPOGRAPHIC = re.compile("[" + "".join(re.escape(c) for c in TYPOGRAPHY) + "]")
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class CleanText:
 
 def normalise(text: str) -> str:
     """Replace typographic variants by their plain form, keeping the length unchanged."""
-    return text.translate(TYPOGRAPHY)
+    return TYPOGRAPHIC.sub(lambda match: TYPOGRAPHY[match.group()], text)
 
 
 def _alternation(patterns: list[str]) -> re.Pattern:
@@ -38,13 +42,14 @@ def _alternation(patterns: list[str]) -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern, tuple[re.Pattern, ...]]:
+def _patterns() -> tuple[re.Pattern, Screened, tuple[re.Pattern, ...]]:
     """The line patterns as two alternations, those anchored at the line's start (tried there only) and the
-    others (searched along the line); the inline ones apart (each removes its match)."""
+    others (searched along the line, only in a line holding one of the words they need); the inline ones apart
+    (each removes its match)."""
     data = load_json("boilerplate.json")
     lines = [p["pattern"] for p in data["line_patterns"]]
     anchored = _alternation([p for p in lines if p.startswith("^")])
-    floating = _alternation([p for p in lines if not p.startswith("^")])
+    floating = Screened(_alternation([p for p in lines if not p.startswith("^")]))
     inline = tuple(re.compile(p["pattern"], re.IGNORECASE) for p in data["inline_patterns"])
     return anchored, floating, inline
 

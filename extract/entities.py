@@ -2,6 +2,7 @@
 
 import re
 from functools import lru_cache
+from typing import Callable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -10,7 +11,7 @@ from extract import text_of
 from extract.anaphora import resolve_generics
 from extract.bodies import canonical, find_bodies, is_budget_act, is_not_body
 from extract.data import load_json
-from extract.knowledge import PROGRAMME, SPANS_KEY, known_spans
+from extract.knowledge import KNOWLEDGE_COMPONENT, PROGRAMME, SPANS_KEY, known_spans
 from extract.regions import find_places, main_region, region_of
 from extract.types import Mention
 
@@ -170,13 +171,14 @@ def lead_end(text: str) -> int:
     return sum(len(line) + 1 for line in lines[:LEAD_LINES])
 
 
-def find_entities(doc: Doc) -> tuple[list[Mention], str | None]:
-    """ORG, PER, LOC and PROG mentions of a parsed doc, in order, and the dispatch's main region."""
+def find_entities(doc: Doc, known_in: Callable[[str], list[Span]] = known_spans) -> tuple[list[Mention], str | None]:
+    """ORG, PER, LOC and PROG mentions of a parsed doc, in order, and the dispatch's main region; `known_in` finds
+    the knowledge base's names in a text."""
     text = text_of(doc)
     places = find_places(text)
-    known = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else known_spans(text)
-    main = main_region(places + [b for b in find_bodies(text, None, known) if b.region], lead_end(text))
-    gazetteer = find_bodies(text, main, known)
+    known = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else known_in(text)
+    main = main_region(places + [b for b in find_bodies(text, None, known, known_in) if b.region], lead_end(text))
+    gazetteer = find_bodies(text, main, known, known_in)
     gazetteer += resolve_generics(text, gazetteer)
     gazetteer += [Mention(PROGRAMME, s.text, s.kb_id_, s.start_char, s.end_char) for s in known if s.label_ == PROGRAMME]
     gazetteer += [Mention(PROGRAMME, s.text, s.text, s.start_char, s.end_char) for s in known
@@ -186,11 +188,17 @@ def find_entities(doc: Doc) -> tuple[list[Mention], str | None]:
     return sorted(gazetteer + model, key=lambda m: m.start), main
 
 
-@Language.component(ENTITIES_COMPONENT)
-def entities_component(doc: Doc) -> Doc:
-    """Store the entity mentions in doc._.mentions and the main region in doc._.main_region."""
-    doc._.mentions, doc._.main_region = find_entities(doc)
-    return doc
+@Language.factory(ENTITIES_COMPONENT)
+def make_entities(nlp: Language, name: str):
+    """The stage storing the entity mentions in doc._.mentions and the main region in doc._.main_region; names of
+    the knowledge base in other texts than the doc's are found by the pipeline's own matcher when it has one."""
+    known_in = nlp.get_pipe(KNOWLEDGE_COMPONENT).matcher.find if KNOWLEDGE_COMPONENT in nlp.pipe_names else known_spans
+
+    def entities_component(doc: Doc) -> Doc:
+        doc._.mentions, doc._.main_region = find_entities(doc, known_in)
+        return doc
+
+    return entities_component
 
 
 for _name, _default in (("mentions", []), ("main_region", None)):

@@ -98,7 +98,8 @@ AFTER_BODY = re.compile(r"[ ]*(?:(?:apporté|versé|financé|accordé|alloué|at
 
 @dataclass(frozen=True)
 class Context:
-    """What attribution needs to know about one amount."""
+    """What attribution needs to know about one amount: its sentence's setting (`national`: the sentence is about the
+    whole country), the verbs above it in the parse, from the nearest up, and its story's body, decision and year."""
 
     amount: Amount
     text: str
@@ -113,6 +114,8 @@ class Context:
     runner: str | None = None
     decision: tuple[str | None, str | None] = (None, None)
     budget_year: str | None = None
+    national: bool = False
+    verbs: tuple[Token, ...] = ()
     list_body: tuple[str | None, str | None] = (None, None)
 
 
@@ -170,10 +173,9 @@ def _role(verbs: list[Token]) -> str | None:
     return None
 
 
-def _syntax_body(doc: Doc, ctx: Context) -> tuple[Mention, str | None] | None:
-    root = doc.char_span(ctx.amount.start, ctx.amount.end, alignment_mode="expand").root
+def _syntax_body(ctx: Context) -> tuple[Mention, str | None] | None:
     seen = []
-    for verb in _verbs_above(root):
+    for verb in ctx.verbs:
         seen.append(verb)
         for child in verb.children:
             if child.dep_ not in SUBJECT_DEPS:
@@ -232,15 +234,15 @@ def _role_in(gap: str) -> str | None:
     return None
 
 
-def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
+def _body(ctx: Context) -> tuple[str | None, str | None, str]:
     adjacent = _adjacent_body(ctx)
     if adjacent:
         return adjacent[0].norm, adjacent[1], "adjacent"
-    found = _syntax_body(doc, ctx)
+    found = _syntax_body(ctx)
     if found:
         return found[0].norm, found[1], "syntax"
     near = _near_body(ctx)
-    role = _role(list(_verbs_above(doc.char_span(ctx.amount.start, ctx.amount.end, alignment_mode="expand").root)))
+    role = _role(list(ctx.verbs))
     if near:
         agent = re.search(r"\bpar (?:la |le |les |l')?$", ctx.text[max(0, near[0].start - 12):near[0].start])
         return near[0].norm, "funder" if agent else role, near[1]
@@ -251,7 +253,7 @@ def _body(doc: Doc, ctx: Context) -> tuple[str | None, str | None, str]:
     introduced, above = ctx.list_body
     if introduced:
         return introduced, role, "list"
-    if ctx.main_body and not NATIONAL.search(ctx.sentence_text):
+    if ctx.main_body and not ctx.national:
         return ctx.main_body, role, "main"
     if above:
         return above, role, "list"
@@ -343,8 +345,7 @@ def _governing(ctx: Context, dates: list[DateMention], siblings: list[Amount], v
 
 
 def _amount_verbs(ctx: Context) -> set[int]:
-    root = ctx.sentence.doc.char_span(ctx.amount.start, ctx.amount.end, alignment_mode="expand").root
-    return {verb.i for verb in _verbs_above(root)}
+    return {verb.i for verb in ctx.verbs}
 
 
 def _is_goal(ctx: Context, date: DateMention, verbs: set[int]) -> bool:
@@ -361,7 +362,7 @@ def _is_unattached(text: str, date: DateMention) -> bool:
 def _within_story(ctx: Context) -> bool:
     """An amount of the story itself: no unit amount, no national comparison, nothing it is compared with."""
     compared = COMPARED.search(ctx.text[max(0, ctx.amount.start - 20):ctx.amount.start])
-    return ctx.amount.per is None and not compared and not NATIONAL.search(ctx.sentence_text)
+    return ctx.amount.per is None and not compared and not ctx.national
 
 
 def _story_date(ctx: Context, story: str | None) -> str | None:
@@ -457,7 +458,7 @@ def _region(doc: Doc, ctx: Context, body: str | None, places: list[Mention], amo
         return min(own, key=lambda p: abs(p.start - ctx.amount.start)).region, "own"
     if in_sentence:
         return min(in_sentence, key=lambda p: abs(p.start - ctx.amount.start)).region, "sentence"
-    if NATIONAL.search(ctx.sentence_text):
+    if ctx.national:
         return None, "none"
     if doc._.main_region:
         return doc._.main_region, "main"
@@ -469,15 +470,36 @@ def _as_institution(place: Mention) -> Mention:
     return Mention("ORG", place.text, f"Région {place.region}", place.start, place.end, place.region)
 
 
-def _context(doc: Doc, sentences: _Sentences, amount: Amount, orgs: list[Mention], main: str | None) -> Context:
-    text = text_of(doc)
-    sentence, previous = sentences.around(text, amount.start)
+@dataclass(frozen=True)
+class _Setting:
+    """What the amounts of one sentence share (see Context)."""
+
+    sentence: Span
+    sentence_text: str
+    previous: Span | None
+    orgs: list[Mention]
+    previous_orgs: list[Mention]
+    actors: list[Mention]
+    national: bool
+    runner: str | None
+
+
+def _setting(doc: Doc, text: str, sentence: Span, previous: Span | None, orgs: list[Mention],
+             programmes: list[Mention]) -> _Setting:
     in_sentence = _inside(orgs, sentence)
     regions = [_as_institution(m) for m in _inside(doc._.mentions, sentence)
                if m.label == "LOC" and m.region and names_region(m.text)]
     actors = sorted(in_sentence + regions, key=lambda m: m.start)
     sentence_text = text[sentence.start_char:sentence.end_char]
-    return Context(amount, text, sentence, sentence_text, previous, in_sentence, _inside(orgs, previous), main, actors)
+    return _Setting(sentence, sentence_text, previous, in_sentence, _inside(orgs, previous), actors,
+                    bool(NATIONAL.search(sentence_text)), _runner(programmes, sentence, text))
+
+
+def _context(text: str, setting: _Setting, amount: Amount, story: "Story") -> Context:
+    root = setting.sentence.doc.char_span(amount.start, amount.end, alignment_mode="expand").root
+    return Context(amount, text, setting.sentence, setting.sentence_text, setting.previous, setting.orgs,
+                   setting.previous_orgs, story.main, setting.actors, runner=setting.runner, decision=story.decision,
+                   budget_year=story.budget_year, national=setting.national, verbs=tuple(_verbs_above(root)))
 
 
 @dataclass(frozen=True)
@@ -579,22 +601,25 @@ def attribute(doc: Doc) -> list[Fact]:
     bodies = len({m.norm for m in orgs})
     lines = text.split("\n")
     line_starts = _line_starts(lines)
+    settings: dict[int, _Setting] = {}  # by sentence start: what the amounts of a sentence share, found once
     for amount in amounts:
         told = [s for s in stories if s.start <= amount.start][-1]
         if told.start and story is not None and dated and dated[-1][0].start < told.start:
             story = None  # an appended story takes no date from the lead's
-        ctx = _context(doc, sentences, amount, orgs, told.main)
-        ctx = replace(ctx, runner=_runner(programmes, ctx.sentence, text),
-                      list_body=_list_body(lines, line_starts, amount, orgs, picks))
-        body, role, body_how = _body(doc, ctx)
-        place = _place(doc, ctx, told, lines[bisect_right(line_starts, amount.start) - 1],
-                       line_starts[bisect_right(line_starts, amount.start) - 1], lead)
-        ranked.append(candidates(place, orgs, body))
+        sentence, previous = sentences.around(text, amount.start)
+        setting = settings.get(sentence.start_char)
+        if setting is None:
+            setting = settings[sentence.start_char] = _setting(doc, text, sentence, previous, orgs, programmes)
+        ctx = _context(text, setting, amount, told)
+        ctx = replace(ctx, list_body=_list_body(lines, line_starts, amount, orgs, picks))
+        body, role, body_how = _body(ctx)
+        line = bisect_right(line_starts, amount.start) - 1
+        ranked.append(candidates(_place(ctx, told, lines[line], line_starts[line], lead), orgs, body))
         picks.append((amount.end, body))
         chosen, margin = rank(ranked[-1])
         if chosen != body:
-            body, role, body_how = chosen, (_amount_role(doc, amount) if chosen else None), "ranked"
-        ctx = replace(ctx, body=body, decision=told.decision, budget_year=told.budget_year)
+            body, role, body_how = chosen, (_role(list(ctx.verbs)) if chosen else None), "ranked"
+        ctx = replace(ctx, body=body)
         date, date_how = _date(ctx, dates, amounts, body_how, story)
         if date_how == "none" and (total := _total_date(ctx, amounts, dated)):
             date, date_how = total, "total"
@@ -614,21 +639,16 @@ def attribute(doc: Doc) -> list[Fact]:
     return _headline_bodies(facts, text)
 
 
-def _amount_role(doc: Doc, amount: Amount) -> str | None:
-    return _role(list(_verbs_above(doc.char_span(amount.start, amount.end, alignment_mode="expand").root)))
-
-
-def _place(doc: Doc, ctx: Context, told: Story, line: str, line_start: int, lead: int) -> Place:
+def _place(ctx: Context, told: Story, line: str, line_start: int, lead: int) -> Place:
     """What the body ranker looks at around one amount."""
-    verbs = list(_verbs_above(doc.char_span(ctx.amount.start, ctx.amount.end, alignment_mode="expand").root))
     subjects = tuple((child.left_edge.idx, child.right_edge.idx + len(child.right_edge), child.dep_)
-                     for verb in verbs for child in verb.children if child.dep_ in SUBJECT_DEPS)
+                     for verb in ctx.verbs for child in verb.children if child.dep_ in SUBJECT_DEPS)
     previous = (ctx.previous.start_char, ctx.previous.end_char) if ctx.previous is not None else None
     return Place(ctx.text, ctx.amount, (ctx.sentence.start_char, ctx.sentence.end_char), previous,
                  (line_start, line_start + len(line)), _headline_end(ctx.text), lead, subjects,
-                 any(FUNDER_VERBS.match(v.text) for v in verbs), any(RECIPIENT_VERBS.match(v.text) for v in verbs),
-                 bool(NATIONAL.search(ctx.sentence_text)), _is_listed(line), bool(ANAPHORA.search(ctx.sentence_text)),
-                 told.main, told.decision[1], doc)
+                 any(FUNDER_VERBS.match(v.text) for v in ctx.verbs),
+                 any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, _is_listed(line), bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1],
+                 ctx.sentence.doc)
 
 
 def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Amount], told: Story,

@@ -18,8 +18,8 @@ from spacy.vocab import Vocab
 
 from extract.data import load_json
 
-__all__ = ["Entry", "entries", "entry", "KnowledgeMatcher", "known_spans", "KNOWLEDGE_COMPONENT", "SPANS_KEY", "BODY",
-           "PROGRAMME"]
+__all__ = ["Entry", "entries", "entry", "KnowledgeMatcher", "KnowledgeComponent", "known_spans", "KNOWLEDGE_COMPONENT",
+           "SPANS_KEY", "BODY", "PROGRAMME"]
 
 KNOWLEDGE_COMPONENT = "depeches_knowledge_v1"
 SPANS_KEY = "knowledge"
@@ -67,9 +67,10 @@ def _forms(row: dict) -> tuple[list[str], list[str]]:
 
 
 class KnowledgeMatcher:
-    """Finds the knowledge base's names in docs made with `vocab`'s tokenizer rules."""
+    """Finds the knowledge base's names in docs made with the tokenizer of `nlp`, or in texts (`find`)."""
 
     def __init__(self, nlp: Language) -> None:
+        self.make_doc = nlp.make_doc
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         for section in ("bodies", "programmes"):
@@ -89,6 +90,10 @@ class KnowledgeMatcher:
                     spans.append(Span(doc, start, end, label=entries()[name].label, kb_id=name))
         return sorted(filter_spans(spans), key=lambda span: span.start)
 
+    def find(self, text: str) -> list[Span]:
+        """The names found in a text, tokenised by the tokenizer of `nlp`."""
+        return self(self.make_doc(text))
+
 
 def _stands_alone(doc: Doc, start: int, end: int) -> bool:
     """A name is not part of a longer word: "FSU" in "Snesup-FSU" is not the FSU; "l'ex-Direccte" is the Direccte."""
@@ -99,15 +104,22 @@ def _stands_alone(doc: Doc, start: int, end: int) -> bool:
     return after is None or after.text != "-"
 
 
-@Language.factory(KNOWLEDGE_COMPONENT)
-def make_knowledge_matcher(nlp: Language, name: str):
-    matcher = KnowledgeMatcher(nlp)
+class KnowledgeComponent:
+    """The pipeline's stage: the names of each doc in doc.spans[SPANS_KEY]. Its matcher also finds them in texts that
+    are no doc of the pipeline (a text read without an acronym in brackets) as `known_spans` would, the pipeline's
+    tokenizer having the rules of the blank French one that `known_spans` builds (at a cost, once a process)."""
 
-    def knowledge_component(doc: Doc) -> Doc:
-        doc.spans[SPANS_KEY] = matcher(doc)
+    def __init__(self, nlp: Language) -> None:
+        self.matcher = KnowledgeMatcher(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans[SPANS_KEY] = self.matcher(doc)
         return doc
 
-    return knowledge_component
+
+@Language.factory(KNOWLEDGE_COMPONENT)
+def make_knowledge_matcher(nlp: Language, name: str) -> KnowledgeComponent:
+    return KnowledgeComponent(nlp)
 
 
 @lru_cache(maxsize=1)
@@ -125,5 +137,5 @@ def known_spans(text: str) -> list[Span]:
     >>> [(s.text, s.label_, s.kb_id_) for s in known_spans("La CDC et le PIA financent l'université Rennes-II.")]
     [('CDC', 'ORG', 'Caisse des dépôts'), ('PIA', 'PROG', 'PIA'), ('université Rennes-II', 'ORG', 'Université Rennes 2')]
     """
-    nlp, matcher = _blank()
-    return matcher(nlp.make_doc(text))
+    _, matcher = _blank()
+    return matcher.find(text)

@@ -190,11 +190,8 @@ class _Sums:
         return _Sums(self.events - other.events, self.mentions - other.mentions, self.cents - other.cents)
 
 
-def _contributions(connection: Connection, keys: set[EventKey]) -> dict[_Group, _Sums]:
-    """What the events of these keys add to event_totals, group by group."""
-    if not keys:
-        return {}
-    _fill_keys(connection, keys)
+def _contributions(connection: Connection) -> dict[_Group, _Sums]:
+    """What the events of the keys in the touched-keys table add to event_totals, group by group."""
     rows = connection.exec_driver_sql(grouping.contributions_sql(connection.dialect.name))
     return {_Group(*row[:6]): _Sums(*row[6:]) for row in rows}
 
@@ -237,12 +234,21 @@ class EventChanges:
         self.connection = connection
         self.keys: set[EventKey] = set()
         self.before: dict[_Group, _Sums] = {}
+        self.held: set[EventKey] | None = None  # what the touched-keys table holds, once filled here
+
+    def _hold(self, keys: set[EventKey]) -> None:
+        """Make the touched-keys table hold exactly `keys`, filling it only when it holds others."""
+        if keys != self.held:
+            _fill_keys(self.connection, keys)
+            self.held = set(keys)
 
     def _touch(self, keys: set[EventKey]) -> None:
         """Note what the events of keys not seen yet contribute to the totals, before anything changes them."""
         fresh = keys - self.keys
-        for group, sums in _contributions(self.connection, fresh).items():
-            self.before[group] = self.before.get(group, _Sums()) + sums
+        if fresh:
+            self._hold(fresh)
+            for group, sums in _contributions(self.connection).items():
+                self.before[group] = self.before.get(group, _Sums()) + sums
         self.keys |= fresh
 
     def remove(self, article_ids: Iterable[str]) -> None:
@@ -264,10 +270,10 @@ class EventChanges:
         if not self.keys:
             return
         dialect = self.connection.dialect.name
-        _fill_keys(self.connection, self.keys)
+        self._hold(self.keys)
         for sql in grouping.regroup_sql(dialect):
             self.connection.exec_driver_sql(sql)
-        _apply(self.connection, _difference(_contributions(self.connection, self.keys), self.before))
+        _apply(self.connection, _difference(_contributions(self.connection), self.before))
         self.keys, self.before = set(), {}
 
 

@@ -12,17 +12,23 @@ On PostgreSQL, rows are locked only once written, and a transaction does not see
 Here every transaction of a writing engine first takes a transaction-scoped advisory lock, the same number for every
 depeches writer of the database, waiting up to the same timeout; it is released as the transaction ends. Readers take
 no lock and read the last committed state, as on SQLite.
+
+A connection of a writing engine marked with the READS_ONLY execution option takes no lock either: a look at the
+committed state that decides nothing on its own (which articles of the next batch are stored already?) need not wait
+for a write in progress, one's own writer thread's included.
 """
 
 from sqlalchemy import Engine, event
 
-__all__ = ["serialise_writes", "waited_too_long", "POSTGRES_WRITE_LOCK", "LOCK_TIMEOUT_MESSAGES"]
+__all__ = ["serialise_writes", "waited_too_long", "POSTGRES_WRITE_LOCK", "LOCK_TIMEOUT_MESSAGES", "READS_ONLY"]
 
 # The advisory lock key of depeches' writers on a PostgreSQL database: "depeches" in ASCII read as a 64-bit integer,
 # unlikely to be the key of another application sharing the server (keys are per database).
 POSTGRES_WRITE_LOCK = int.from_bytes(b"depeches", "big")
 # What the databases say of a writer that waited for the write lock past the timeout: SQLite, then PostgreSQL.
 LOCK_TIMEOUT_MESSAGES = ("database is locked", "database table is locked", "canceling statement due to lock timeout")
+# The execution option of a connection that only reads: its transactions take no write lock.
+READS_ONLY = "depeches_reads_only"
 
 
 def serialise_writes(engine: Engine, timeout_ms: int) -> None:
@@ -33,6 +39,10 @@ def serialise_writes(engine: Engine, timeout_ms: int) -> None:
         event.listen(engine, "begin", _begin_immediate)
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "begin", lambda connection: _take_advisory_lock(connection, timeout_ms))
+
+
+def _reads_only(connection) -> bool:
+    return bool(connection.get_execution_options().get(READS_ONLY))
 
 
 def waited_too_long(message: str) -> bool:
@@ -48,9 +58,14 @@ def _own_transactions(dbapi_connection, _record) -> None:
 
 
 def _begin_immediate(connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """BEGIN IMMEDIATE, or nothing for a connection that only reads: each of its statements then reads the last
+    committed state on its own, as a reader's do."""
+    if not _reads_only(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _take_advisory_lock(connection, timeout_ms: int) -> None:
+    if _reads_only(connection):
+        return
     connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(timeout_ms)}")
     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK})")

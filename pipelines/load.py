@@ -16,6 +16,7 @@ from extract.dates import parse_published
 from models import Article, Entity, Fact, Reject, Run
 from models.corrections import carry_over
 from models.events import EventChanges
+from models.writelock import READS_ONLY
 from pipelines.batch import Batch, Prepared, Processed
 
 __all__ = ["Counts", "start_run", "known_ids", "write_batch", "delete_articles", "finish_run"]
@@ -54,10 +55,11 @@ def start_run(engine: Engine, paths: list[str], version: str, model: str) -> int
 
 
 def known_ids(engine: Engine, prepared: list[Prepared]) -> set[str]:
-    """Ids of the articles already stored with the same content hash."""
+    """Ids of the articles already stored with the same content hash, read without the write lock: the batch being
+    written meanwhile holds other ids, and a write replaces whatever it finds stored by then."""
     ids = [p.raw.id for p in prepared]
-    with Session(engine) as session:
-        stored = dict(session.execute(select(Article.id, Article.content_hash).where(Article.id.in_(ids))).all())
+    with engine.connect().execution_options(**{READS_ONLY: True}) as connection:
+        stored = dict(connection.execute(select(Article.id, Article.content_hash).where(Article.id.in_(ids))).all())
     return {p.raw.id for p in prepared if stored.get(p.raw.id) == p.content_hash}
 
 

@@ -22,7 +22,9 @@ from click.testing import CliRunner
 
 from models import store
 from pipelines.cli import main
+from pipelines.batch import prepare
 from pipelines.ingest import ingest
+from pipelines.load import known_ids
 from pipelines.query import QueryError, run_query
 from pipelines.readers import RawArticle, read_paths
 
@@ -263,3 +265,23 @@ def test_store_locked_mid_run_stops_with_a_clear_message_and_keeps_whole_batches
     clean = tmp_path / "clean.db"
     ingest([dump], str(clean), progress=False, workers=1)
     assert written == {a: n for a, n in facts_per_article(clean).items() if a in written}
+
+
+def test_the_look_for_stored_articles_does_not_wait_for_the_write_lock(tmp_path, monkeypatch, nlp):
+    """While a batch is written (here: the lock held by another connection), the next batch's look at which of its
+    articles are stored already reads the committed state at once rather than waiting for the write."""
+    dump = tmp_path / "dump.jsonl"
+    write_dump(dump)
+    db = tmp_path / "store.db"
+    ingest([dump], str(db), progress=False, workers=1)
+    stored = {a.id for a in read_paths([dump]) if isinstance(a, RawArticle)}
+    prepared = [prepare(a) for a in read_paths([dump]) if isinstance(a, RawArticle)]
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", SHORT_BUSY_MS)
+    engine = store.make_engine(str(db))
+    locker = hold_write_lock(db)
+    try:
+        assert known_ids(engine, prepared) == stored
+    finally:
+        locker.rollback()
+        locker.close()
+        engine.dispose()

@@ -190,3 +190,23 @@ def test_programmes_are_never_organisations(nlp):
     found = mentions(nlp, text)
     assert {m.norm for m in found if m.label == "ORG"} == {"Afpa"}
     assert {m.norm for m in found if m.label == "PROG"} >= {"PIA", "FSE"}
+
+
+def test_the_pipeline_finds_in_any_text_the_names_known_spans_finds(nlp):
+    """The entity stage reads the text around an acronym in brackets with the pipeline's own matcher: it must find
+    there what the blank French tokenizer of known_spans finds, on every text of the corpus and on those texts read
+    without each of their brackets."""
+    from pathlib import Path
+
+    from extract.bodies import BRACKETED_ACRONYM
+    from extract.knowledge import KNOWLEDGE_COMPONENT
+    from pipelines.readers import RawArticle, read_paths
+
+    find = nlp.get_pipe(KNOWLEDGE_COMPONENT).matcher.find
+    corpus = [a.text for a in read_paths([Path(__file__).resolve().parent.parent / "corpus"])
+              if isinstance(a, RawArticle)]
+    texts = corpus + [t[:b.start()] + t[b.end():] for t in corpus for b in BRACKETED_ACRONYM.finditer(t)]
+    assert len(texts) > len(corpus)
+    for text in texts:
+        assert [(s.start_char, s.end_char, s.label_, s.kb_id_) for s in find(text)] == \
+               [(s.start_char, s.end_char, s.label_, s.kb_id_) for s in known_spans(text)]

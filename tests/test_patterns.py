@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract import bodies, dates, regions
-from extract.patterns import literal_alternation
+from extract.data import load_json
+from extract.patterns import Screened, literal_alternation, required_literals
 from pipelines.readers import RawArticle, read_paths
 
 CORPUS = [item.text for item in read_paths([Path(__file__).resolve().parent.parent / "corpus"])
@@ -78,3 +79,36 @@ def test_organisation_patterns_match_only_texts_holding_their_core_words(text):
     pattern, core = bodies._named_patterns()
     for match in pattern.finditer(text):
         assert core.search(match.group(0).casefold()), match.group(0)
+
+
+# Pieces of boilerplate lines and of the prose around them, put together at random below.
+BOILERPLATE_PIECES = ["cookies", "cookie", "traceurs", "accepter", "navigation", "abonnez-vous", "abonné", "déjà",
+                      "demandez", "votre", "essai", "test", "gratuit", "newsletter", "newsletters", "inscrivez-vous",
+                      "nos", "offres", "d'abonnement", "©", "tous droits réservés", "copyright", "s'abonner", "la",
+                      "région", "vote", "3,7 m€", "utilisons", "des", "profitez d'un", "accès découverte", " ", "\n",
+                      "-", ".", "x"]
+
+
+def test_required_literals_of_the_boilerplate_patterns_are_in_every_line_they_match():
+    lines = [line.lower() for text in CORPUS for line in text.split("\n")]
+    for pattern in [p["pattern"] for p in load_json("boilerplate.json")["line_patterns"]]:
+        required = required_literals(pattern)
+        for line in lines:
+            if re.search(pattern, line):
+                assert required is None or any(word in line for word in required), (pattern, line)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(BOILERPLATE_PIECES), max_size=20), st.lists(st.sampled_from(["", " "]), max_size=20))
+def test_a_screened_pattern_finds_what_the_plain_search_finds(pieces, separators):
+    line = "".join(piece + (separators[i] if i < len(separators) else " ") for i, piece in enumerate(pieces))
+    for pattern in [p["pattern"] for p in load_json("boilerplate.json")["line_patterns"]]:
+        screened = Screened(re.compile(pattern))
+        assert spans([m for m in [screened.search(line)] if m]) == spans([m for m in [re.search(pattern, line)] if m])
+
+
+@pytest.mark.parametrize("pattern, text", [(r"(?i)cookies", "COOKIES"), (r"(?i:cookies) x", "COOKIES x"),
+                                           (r"a(?=.*cookies)", "a, cookies"), (r"(?:ab|)c", "c"), (r"\d+ €", "12 €")])
+def test_screening_never_hides_a_match(pattern, text):
+    assert Screened(re.compile(pattern)).search(text) is not None
+    assert Screened(re.compile(pattern.replace("(?i)", ""), re.IGNORECASE)).search(text.upper()) is not None

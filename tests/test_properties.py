@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from extract.amounts import MAX_AMOUNT, find_amounts, parse_number
-from extract.clean import normalise
+from extract.clean import TYPOGRAPHY, normalise
 from extract.dates import find_dates
 from pipelines.readers import RawArticle, Reject, read_file
 
@@ -56,6 +56,17 @@ def test_find_amounts_never_crashes_and_returns_well_formed_amounts(text):
         assert math.isfinite(amount.value) and abs(amount.value) <= MAX_AMOUNT
         assert amount.value_max is None or (math.isfinite(amount.value_max) and amount.value_max > amount.value)
         assert amount.qualifier in QUALIFIERS and len(amount.currency) == 3
+
+
+# Texts made mostly of the characters normalise replaces, and of their neighbours.
+TYPOGRAPHIC_TEXT = st.text(alphabet=st.sampled_from([*TYPOGRAPHY, *TYPOGRAPHY.values(), "a", "é", "\n", "€", "["]),
+                           max_size=200) | st.text(max_size=200)
+
+
+@given(TYPOGRAPHIC_TEXT)
+@MANY
+def test_normalise_replaces_each_typographic_character_by_its_plain_form_and_nothing_else(text):
+    assert normalise(text) == "".join(TYPOGRAPHY.get(c, c) for c in text)
 
 
 @MANY
