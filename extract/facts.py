@@ -647,8 +647,8 @@ def _place(ctx: Context, told: Story, line: str, line_start: int, lead: int) -> 
     return Place(ctx.text, ctx.amount, (ctx.sentence.start_char, ctx.sentence.end_char), previous,
                  (line_start, line_start + len(line)), _headline_end(ctx.text), lead, subjects,
                  any(FUNDER_VERBS.match(v.text) for v in ctx.verbs),
-                 any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, _is_listed(line), bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1],
-                 ctx.sentence.doc)
+                 any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, _is_listed(line),
+                 bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1], ctx.sentence.doc)
 
 
 def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Amount], told: Story,

@@ -104,8 +104,8 @@ def _syntax(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
     return {"subject": subject, "agent": agent, "subject of funding": place.funding and (subject or agent),
             "subject of receiving": place.receiving and (subject or agent),
             "par before": any(AGENT_BEFORE.search(text[max(0, m.start - 12):m.start]) for m in in_sentence),
-            "owner after": any(0 <= m.start - amount.end <= OWNER_AFTER and OWNER_GAP.fullmatch(text[amount.end:m.start])
-                               for m in in_sentence)}
+            "owner after": any(0 <= m.start - amount.end <= OWNER_AFTER
+                               and OWNER_GAP.fullmatch(text[amount.end:m.start]) for m in in_sentence)}
 
 
 def _position(place: Place, mentions: list[Mention], orgs: list[Mention]) -> dict[str, float]:
@@ -123,7 +123,8 @@ def _position(place: Place, mentions: list[Mention], orgs: list[Mention]) -> dic
             "in lead": any(m.start < place.lead for m in mentions),
             "log distance": math.log1p(distance) if distance is not None else 0.0,
             "before": bool(before), "after only": bool(after) and not before,
-            "adjacent before": bool(before) and amount.start - before[-1].end <= ADJACENT and not CLAUSE_BREAK.search(gap),
+            "adjacent before": bool(before) and amount.start - before[-1].end <= ADJACENT
+            and not CLAUSE_BREAK.search(gap),
             "clause break between": bool(before) and bool(re.search(r"[;:]", gap)),
             "nearest in sentence": distance is not None and distance == nearest,
             "alone in sentence": bool(in_sentence) and len({m.norm for m in _inside(orgs, place.sentence)}) == 1,
