@@ -94,16 +94,20 @@ def _money_norm(value: float, currency: str) -> str:
     return f"{value:f}".rstrip("0").rstrip(".") + " " + currency
 
 
-def _extraction(doc: Doc) -> Extraction:
+def _extraction(doc: Doc, details: bool = False) -> Extraction:
     mentions = list(doc._.mentions)
     mentions += [Mention("MONEY", a.text, _money_norm(a.value, a.currency), a.start, a.end) for a in doc._.amounts]
     mentions += [Mention("DATE", d.text, d.value, d.start, d.end) for d in doc._.dates]
-    return Extraction(list(doc._.facts), sorted(mentions, key=lambda m: (m.start, m.label)), doc._.main_region,
-                      doc.user_data.get(facts.FEATURES_KEY, []), doc.user_data.get(facts.CANDIDATES_KEY, []))
+    found = ([], [])
+    if details:
+        found = (doc.user_data.get(facts.FEATURES_KEY, []), doc.user_data.get(facts.CANDIDATES_KEY, []))
+    return Extraction(list(doc._.facts), sorted(mentions, key=lambda m: (m.start, m.label)), doc._.main_region, *found)
 
 
-def extract_docs(nlp: Language, items: Iterable[tuple[str, str | None]], batch_size: int = BATCH_SIZE) -> Iterator[Extraction]:
-    """Extract (clean text, publication date) pairs in batches, yielding one Extraction per item, in order."""
+def extract_docs(nlp: Language, items: Iterable[tuple[str, str | None]], batch_size: int = BATCH_SIZE,
+                 details: bool = False) -> Iterator[Extraction]:
+    """Extract (clean text, publication date) pairs in batches, yielding one Extraction per item, in order; with
+    `details`, each also holds its facts' confidence features and body candidates (for evaluation and training)."""
     def docs():
         for text, published in items:
             doc = nlp.make_doc(text)
@@ -112,4 +116,4 @@ def extract_docs(nlp: Language, items: Iterable[tuple[str, str | None]], batch_s
             yield doc
 
     for doc in nlp.pipe(docs(), batch_size=batch_size):
-        yield _extraction(doc)
+        yield _extraction(doc, details)

@@ -159,7 +159,7 @@ def evaluate(paths: Iterable[str], model: str = DEFAULT_MODEL) -> Report:
     prepared = [prepare(_raw(a)) for a in gold]
     report = Report(articles=len(gold))
     texts = ((p.text, p.raw.published) for p in prepared)
-    for article, extraction in zip(gold, extract_docs(load(model), texts)):
+    for article, extraction in zip(gold, extract_docs(load(model), texts, details=True)):
         _score_amounts(report, article, extraction.facts, extraction.features, extraction.candidates)
         _score_entities(report, article, extraction.mentions)
     return report
