@@ -6,10 +6,10 @@ field was decided and how crowded the amount's surroundings are; its weights are
 way each field was found, counts of bodies, dates and amounts around the amount, where it stands on the page.
 """
 
-import json
 import math
 from functools import lru_cache
-from importlib import resources
+
+from extract.data import load_json
 
 __all__ = ["features", "probability", "load_model", "MODEL_FILE"]
 
@@ -23,7 +23,8 @@ MAX_DISPATCH_BODIES = 8
 MAX_DISPATCH_AMOUNTS = 20
 # A body the ranker puts this far ahead of the next (in log-odds) is as sure as the ranking gets.
 MAX_MARGIN = 4.0
-BULLETS = ("•", "-", "–", "—", "*", "·")
+# Marks that open a list line (shared with attribution, in cues.json).
+BULLETS = tuple(load_json("cues.json")["bullets"])
 
 
 def features(*, body: str | None, body_how: str, date: str | None, date_how: str, region_how: str,
@@ -51,7 +52,7 @@ def features(*, body: str | None, body_how: str, date: str | None, date_how: str
 @lru_cache(maxsize=1)
 def load_model() -> dict:
     """The shipped model: {"features": [...], "weights": [...], "intercept": float, ...}."""
-    return json.loads(resources.files("extract.data").joinpath(MODEL_FILE).read_text("utf-8"))
+    return load_json(MODEL_FILE)
 
 
 def probability(values: dict[str, float], model: dict | None = None) -> float:

@@ -78,7 +78,8 @@ TABLE_GAP = re.compile(r"[ ]*:[ ]*")
 TABLE_LABEL = 60
 # ... and so is the whole line, unlike a speaker's answer in an interview ("H. V. d. M. : Les plus petits […]").
 LIST_LINE_MAX = 160
-BULLETS = ("•", "-", "–", "—", "*", "·")
+# Marks that open a list line.
+BULLETS = tuple(CUES["bullets"])
 # Table lines and sentences that break down the story's amount ("dont", "sur cette enveloppe"): they take the date
 # of the first dated amount of the lead, the one they break down, not that of a comparison met on the way.
 CONTINUATION = re.compile(rf"^(?:[^\s:]{{1,3}}\s)?{_words('continuation')}", re.I)
@@ -601,6 +602,7 @@ def attribute(doc: Doc) -> list[Fact]:
     bodies = len({m.norm for m in orgs})
     lines = text.split("\n")
     line_starts = _line_starts(lines)
+    headline_end = _headline_end(text)
     settings: dict[int, _Setting] = {}  # by sentence start: what the amounts of a sentence share, found once
     for amount in amounts:
         told = [s for s in stories if s.start <= amount.start][-1]
@@ -614,7 +616,7 @@ def attribute(doc: Doc) -> list[Fact]:
         ctx = replace(ctx, list_body=_list_body(lines, line_starts, amount, orgs, picks))
         body, role, body_how = _body(ctx)
         line = bisect_right(line_starts, amount.start) - 1
-        ranked.append(candidates(_place(ctx, told, lines[line], line_starts[line], lead), orgs, body))
+        ranked.append(candidates(_place(ctx, told, lines[line], line_starts[line], (headline_end, lead)), orgs, body))
         picks.append((amount.end, body))
         chosen, margin = rank(ranked[-1])
         if chosen != body:
@@ -629,7 +631,7 @@ def attribute(doc: Doc) -> list[Fact]:
             story = date
         region, region_how = _region(doc, ctx, body, places, amounts)
         values = _features(doc, ctx, dates, amounts, told, (body, body_how), (date, date_how), region_how,
-                           (bodies, margin))
+                           (bodies, margin), (headline_end, lead))
         found.append(values)
         facts.append(Fact(amount.value, amount.value_max, amount.currency, amount.qualifier, amount.per, body, role,
                           date, region, ctx.sentence_text.strip(), amount.start, amount.end,
@@ -639,13 +641,13 @@ def attribute(doc: Doc) -> list[Fact]:
     return _headline_bodies(facts, text)
 
 
-def _place(ctx: Context, told: Story, line: str, line_start: int, lead: int) -> Place:
+def _place(ctx: Context, told: Story, line: str, line_start: int, bounds: tuple[int, int]) -> Place:
     """What the body ranker looks at around one amount."""
     subjects = tuple((child.left_edge.idx, child.right_edge.idx + len(child.right_edge), child.dep_)
                      for verb in ctx.verbs for child in verb.children if child.dep_ in SUBJECT_DEPS)
     previous = (ctx.previous.start_char, ctx.previous.end_char) if ctx.previous is not None else None
     return Place(ctx.text, ctx.amount, (ctx.sentence.start_char, ctx.sentence.end_char), previous,
-                 (line_start, line_start + len(line)), _headline_end(ctx.text), lead, subjects,
+                 (line_start, line_start + len(line)), *bounds, subjects,
                  any(FUNDER_VERBS.match(v.text) for v in ctx.verbs),
                  any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, _is_listed(line),
                  bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1], ctx.sentence.doc)
@@ -653,8 +655,9 @@ def _place(ctx: Context, told: Story, line: str, line_start: int, lead: int) -> 
 
 def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Amount], told: Story,
               body: tuple[str | None, str], date: tuple[str | None, str], region_how: str,
-              counts: tuple[int, float]) -> dict[str, float]:
-    """The confidence features of one amount; `counts` holds the bodies the dispatch names and the ranker's margin."""
+              counts: tuple[int, float], bounds: tuple[int, int]) -> dict[str, float]:
+    """The confidence features of one amount; `counts` holds the bodies the dispatch names and the ranker's margin,
+    `bounds` where the headline and the lead end."""
     start, end, text = ctx.sentence.start_char, ctx.sentence.end_char, ctx.text
     return features(body=body[0], body_how=body[1], date=date[0], date_how=date[1], region_how=region_how,
                     bodies_in_sentence=len({m.norm for m in ctx.orgs}),
@@ -662,8 +665,8 @@ def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Am
                     amounts_in_sentence=sum(start <= a.start < end for a in amounts),
                     bodies_in_dispatch=counts[0], amounts_in_dispatch=len(amounts), ranker_margin=counts[1],
                     known_body=body[0] is not None and entry(body[0]) is not None,
-                    main_body=body[0] == ctx.main_body, headline=ctx.amount.start < _headline_end(text),
-                    lead=ctx.amount.start < lead_end(text), appended=told.start > 0,
+                    main_body=body[0] == ctx.main_body, headline=ctx.amount.start < bounds[0],
+                    lead=ctx.amount.start < bounds[1], appended=told.start > 0,
                     published=doc._.published is not None,
                     line_before=text[text.rfind("\n", 0, ctx.amount.start) + 1:ctx.amount.start],
                     position=ctx.amount.start / max(len(text), 1))

@@ -8,15 +8,14 @@ names it, what kind of body it is, and whether the rule cascade of extract/facts
 logistic regression, `make model`) are a data file, extract/data/ranker.json, read once per process.
 """
 
-import json
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from extract.data import load_json
 from extract.knowledge import entry
 from extract.types import Amount, Mention
 
@@ -82,17 +81,39 @@ def _clause_head(token: Token) -> int:
     return token.i
 
 
-def _tree(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
-    if place.doc is None or not in_sentence:
+@dataclass(frozen=True)
+class _Around:
+    """What every candidate of one amount is compared with, found once: the bodies of its sentence and paragraph,
+    the nearest body's distance, the headline's bodies, and the amount's token with its clause."""
+
+    sentence: list[Mention]
+    paragraph: list[Mention]
+    nearest: int | None
+    headline: list[Mention]
+    root: Token | None
+    clause: int | None
+
+
+def _around(place: Place, orgs: list[Mention]) -> _Around:
+    sentence = _inside(orgs, place.sentence)
+    span = place.doc.char_span(place.amount.start, place.amount.end, alignment_mode="expand") if place.doc else None
+    root = span.root if span is not None else None
+    return _Around(sentence, _inside(orgs, place.paragraph),
+                   min((abs(m.start - place.amount.start) for m in sentence), default=None),
+                   [m for m in orgs if m.end <= place.headline_end], root,
+                   _clause_head(root) if root is not None else None)
+
+
+def _tree(place: Place, around: _Around, in_sentence: list[Mention]) -> dict[str, float]:
+    if around.root is None or not in_sentence:
         return {}
-    amount = place.doc.char_span(place.amount.start, place.amount.end, alignment_mode="expand")
     heads = [place.doc.char_span(m.start, m.end, alignment_mode="expand") for m in in_sentence]
     heads = [h.root for h in heads if h is not None]
-    if amount is None or not heads:
+    if not heads:
         return {}
-    paths = [min(_path(amount.root, h), MAX_PATH) for h in heads]
-    clause = _clause_head(amount.root)
-    return {"dependency path": min(paths) / MAX_PATH, "same clause": any(_clause_head(h) == clause for h in heads)}
+    paths = [min(_path(around.root, h), MAX_PATH) for h in heads]
+    return {"dependency path": min(paths) / MAX_PATH,
+            "same clause": any(_clause_head(h) == around.clause for h in heads)}
 
 
 def _syntax(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
@@ -108,15 +129,13 @@ def _syntax(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
                                and OWNER_GAP.fullmatch(text[amount.end:m.start]) for m in in_sentence)}
 
 
-def _position(place: Place, mentions: list[Mention], orgs: list[Mention]) -> dict[str, float]:
+def _position(place: Place, around: _Around, mentions: list[Mention]) -> dict[str, float]:
     amount, text = place.amount, place.text
     in_sentence = _inside(mentions, place.sentence)
     before = [m for m in in_sentence if m.end <= amount.start]
     after = [m for m in in_sentence if m.start >= amount.end]
     distance = min((abs(m.start - amount.start) for m in in_sentence), default=None)
-    nearest = min((abs(m.start - amount.start) for m in _inside(orgs, place.sentence)), default=None)
     gap = text[before[-1].end:amount.start] if before else ""
-    paragraph = _inside(orgs, place.paragraph)
     in_paragraph = _inside(mentions, place.paragraph)
     return {"in sentence": bool(in_sentence), "in previous sentence": bool(_inside(mentions, place.previous)),
             "in headline": any(m.end <= place.headline_end for m in mentions),
@@ -126,22 +145,22 @@ def _position(place: Place, mentions: list[Mention], orgs: list[Mention]) -> dic
             "adjacent before": bool(before) and amount.start - before[-1].end <= ADJACENT
             and not CLAUSE_BREAK.search(gap),
             "clause break between": bool(before) and bool(re.search(r"[;:]", gap)),
-            "nearest in sentence": distance is not None and distance == nearest,
-            "alone in sentence": bool(in_sentence) and len({m.norm for m in _inside(orgs, place.sentence)}) == 1,
+            "nearest in sentence": distance is not None and distance == around.nearest,
+            "alone in sentence": bool(in_sentence) and len({m.norm for m in around.sentence}) == 1,
             "in paragraph": bool(in_paragraph),
-            "first in paragraph": bool(paragraph) and paragraph[0].norm == mentions[0].norm,
+            "first in paragraph": bool(around.paragraph) and around.paragraph[0].norm == mentions[0].norm,
             "paragraph log count": math.log1p(len(in_paragraph)), **_syntax(place, in_sentence),
-            **_tree(place, in_sentence)}
+            **_tree(place, around, in_sentence)}
 
 
-def _story(place: Place, norm: str, mentions: list[Mention], orgs: list[Mention]) -> dict[str, float]:
-    headline = [m for m in orgs if m.end <= place.headline_end]
+def _story(place: Place, around: _Around, norm: str, mentions: list[Mention], orgs: list[Mention]) -> dict[str, float]:
     known = entry(norm)
     kind = known.kind if known and known.kind in KINDS else "other"
     return {"log count": math.log1p(len(mentions)), "share": len(mentions) / max(1, len(orgs)),
             "main": norm == place.main, "main, national sentence": norm == place.main and place.national,
             "main, list line": norm == place.main and place.listed,
-            "first in headline": bool(headline) and headline[0].norm == norm, "decision body": norm == place.decision,
+            "first in headline": bool(around.headline) and around.headline[0].norm == norm,
+            "decision body": norm == place.decision,
             "anaphora, previous sentence": place.anaphora and bool(_inside(mentions, place.previous)),
             "anaphora, main": place.anaphora and norm == place.main, f"kind {kind}": True,
             "state, national sentence": kind == "state" and place.national}
@@ -152,14 +171,15 @@ def candidates(place: Place, orgs: list[Mention], picked: str | None) -> list[tu
     by_name: dict[str, list[Mention]] = {}
     for mention in orgs:
         by_name.setdefault(mention.norm, []).append(mention)
+    around = _around(place, orgs)
     out = []
     for norm, mentions in by_name.items():
-        values = {**_position(place, mentions, orgs), **_story(place, norm, mentions, orgs), "picked": norm == picked}
+        values = {**_position(place, around, mentions), **_story(place, around, norm, mentions, orgs),
+                  "picked": norm == picked}
         out.append((norm, values))
     if picked is not None and picked not in by_name:
         out.append((picked, {"picked": True, "picked, named nowhere": True}))
-    in_sentence = _inside(orgs, place.sentence)
-    out.append((None, {"none": True, "none, no body in sentence": not in_sentence, "none, national": place.national,
+    out.append((None, {"none": True, "none, no body in sentence": not around.sentence, "none, national": place.national,
                        "none, per unit": place.amount.per is not None, "none, no main body": place.main is None,
                        "none, list line": place.listed, "picked": picked is None}))
     return out
@@ -167,8 +187,9 @@ def candidates(place: Place, orgs: list[Mention], picked: str | None) -> list[tu
 
 @lru_cache(maxsize=1)
 def load_model() -> dict:
-    """The shipped model: {"features": [...], "weights": [...], "intercept": float, ...}."""
-    return json.loads(resources.files("extract.data").joinpath(MODEL_FILE).read_text("utf-8"))
+    """The shipped ranker: {"features": [...], "weights": [...], ...} (no intercept: it would not change a
+    ranking)."""
+    return load_json(MODEL_FILE)
 
 
 def _weights(model: dict) -> dict[str, float]:

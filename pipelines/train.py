@@ -34,37 +34,28 @@ RANKER_REGULARISATION = 1.0
 BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
-def _names(samples: list[Sample]) -> list[str]:
-    return sorted({name for s in samples for name in s.features})
-
-
-def _matrix(samples: list[Sample], names: list[str]):
+def _regression(rows: list[dict[str, float]], labels: list[bool], penalty: float, iterations: int):
+    """Feature names (sorted) and a logistic regression fitted on these feature dicts and labels."""
     import numpy
+    from sklearn.linear_model import LogisticRegression
 
-    return numpy.array([[s.features.get(name, 0.0) for name in names] for s in samples])
+    names = sorted({name for values in rows for name in values})
+    matrix = numpy.array([[float(values.get(name, 0.0)) for name in names] for values in rows])
+    return names, LogisticRegression(C=penalty, max_iter=iterations).fit(matrix, labels)
 
 
 def fit(samples: list[Sample]) -> dict:
     """A model (feature names, weights, intercept) fitted on these samples."""
-    from sklearn.linear_model import LogisticRegression
-
-    names = _names(samples)
-    labels = [s.all_right for s in samples]
-    regression = LogisticRegression(C=REGULARISATION, max_iter=2000).fit(_matrix(samples, names), labels)
+    names, regression = _regression([s.features for s in samples], [s.all_right for s in samples], REGULARISATION,
+                                     2000)
     return {"features": names, "weights": [round(float(w), 6) for w in regression.coef_[0]],
             "intercept": round(float(regression.intercept_[0]), 6)}
 
 
 def fit_ranker(samples: list[Sample]) -> dict:
     """A body ranker (feature names, weights) fitted on the candidates of these samples: right or not."""
-    from sklearn.linear_model import LogisticRegression
-
-    import numpy
-
     rows = [(values, right) for s in samples for _, values, right in s.candidates]
-    names = sorted({name for values, _ in rows for name in values})
-    matrix = numpy.array([[float(values.get(name, 0.0)) for name in names] for values, _ in rows])
-    regression = LogisticRegression(C=RANKER_REGULARISATION, max_iter=3000).fit(matrix, [r for _, r in rows])
+    names, regression = _regression([v for v, _ in rows], [r for _, r in rows], RANKER_REGULARISATION, 3000)
     return {"features": names, "weights": [round(float(w), 6) for w in regression.coef_[0]]}
 
 

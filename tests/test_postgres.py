@@ -181,6 +181,16 @@ def _scalar(url: str, sql: str):
         engine.dispose()
 
 
+def _outputs(processes: list) -> list[tuple[str, str]]:
+    """Each process's (stdout, stderr) once it ends; any still running after the timeout is killed."""
+    try:
+        return [p.communicate(timeout=TOGETHER_TIMEOUT_S) for p in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+
+
 def test_two_ingests_at_once_end_with_the_store_one_run_makes(pg_db, tmp_path, nlp):
     dump = tmp_path / "dump.jsonl"
     size = _write_dump(dump)
@@ -192,12 +202,7 @@ def test_two_ingests_at_once_end_with_the_store_one_run_makes(pg_db, tmp_path, n
         connection.exec_driver_sql(SLOW_WRITES)
     engine.dispose()
     processes = [_ingest_process(dump, pg_db), _ingest_process(dump, pg_db)]
-    try:
-        results = [p.communicate(timeout=TOGETHER_TIMEOUT_S) for p in processes]
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
+    results = _outputs(processes)
     for process, (out, err) in zip(processes, results):
         assert process.returncode == 0 and "Traceback" not in err, err
         assert f"read {size} articles" in out
@@ -222,12 +227,7 @@ def test_two_ingests_on_a_new_database_create_one_store(pg_db, nlp):
         waiting = _lock_waiters(pg_db)
         connection.exec_driver_sql(f"SELECT pg_advisory_unlock({POSTGRES_WRITE_LOCK})")
     holder.dispose()
-    try:
-        results = [p.communicate(timeout=TOGETHER_TIMEOUT_S) for p in processes]
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
+    results = _outputs(processes)
     assert waiting == 2, results
     for process, (out, err) in zip(processes, results):
         assert process.returncode == 0 and "Traceback" not in err, err
