@@ -5,17 +5,18 @@ read "?x.db" as options and write to "q", and in "p%41.db" it would write to "pA
 """
 
 import os
+import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlalchemy.engine import URL, make_url
 
-__all__ = ["store_url", "read_only_url", "sqlite_file_problem", "SQLITE_HEADER"]
+__all__ = ["store_url", "read_only_url", "sqlite_file_problem"]
 
-# The first bytes of every SQLite database file (https://www.sqlite.org/fileformat.html).
-SQLITE_HEADER = b"SQLite format 3\x00"
 # In-memory SQLite databases have no file to check.
 MEMORY_DATABASES = ("", ":memory:")
+# How long the look at a file's header waits for a writer that holds the file locked, in seconds.
+PROBE_TIMEOUT_S = 30
 
 
 def store_url(db: str | URL) -> URL:
@@ -50,10 +51,20 @@ def sqlite_file_problem(database: str | None) -> str | None:
 
 
 def _sqlite_or_empty(path: Path) -> bool:
-    """Whether a file starts like a SQLite database, or is empty (SQLite makes a new store of it)."""
+    """Whether a file holds a SQLite database, or is empty (SQLite makes a new store of it).
+
+    Read through SQLite, never through a file handle of our own: closing any descriptor of a file drops every POSIX
+    lock the process holds on it, the locks of its open connections to the store included, and another process's
+    writer would then take the store as unused, checkpoint it and delete the WAL its readers still map. SQLite defers
+    closing its descriptors while the process holds locks on the file."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
-    except OSError:
-        return True  # unreadable: SQLite itself will say why
-    return head in (b"", SQLITE_HEADER)
+        probe = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=PROBE_TIMEOUT_S)
+    except sqlite3.Error:
+        return True  # unreadable: SQLite will say why when the store opens
+    try:
+        probe.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        return "not a database" not in str(error)
+    finally:
+        probe.close()
+    return True

@@ -285,3 +285,37 @@ def test_the_look_for_stored_articles_does_not_wait_for_the_write_lock(tmp_path,
         locker.rollback()
         locker.close()
         engine.dispose()
+
+
+# Where SQLite takes its read locks on a database file, and how wide the range is (SQLite's locking documentation):
+# another process can lock the whole range only when no connection of any process still reads the store.
+SHARED_LOCK_START, SHARED_LOCK_BYTES = 0x40000000 + 2, 510
+LOCK_PROBE = """
+import fcntl, sys
+with open(sys.argv[1], "r+b") as handle:
+    try:
+        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB, int(sys.argv[3]), int(sys.argv[2]))
+    except OSError:
+        print("held")
+    else:
+        print("free")
+"""
+
+
+def test_opening_the_store_again_keeps_the_locks_of_the_connections_already_open(tmp_path):
+    """Opening a store checks that the file is a database; the check must not drop the read locks this process holds
+    through its open connections (closing a descriptor of our own on the file would): another process's writer
+    would take the store as unused, delete the WAL those connections map, and they would find the store malformed."""
+    db = tmp_path / "store.db"
+    engine = store.make_engine(str(db))
+    store.create_store(engine)
+    engine.dispose()
+    reader = sqlite3.connect(db)
+    try:
+        reader.execute(COUNT_SQL).fetchall()
+        store.make_engine(str(db)).dispose()
+        probe = subprocess.run([sys.executable, "-c", LOCK_PROBE, str(db), str(SHARED_LOCK_START),
+                                str(SHARED_LOCK_BYTES)], capture_output=True, text=True, timeout=60)
+        assert probe.stdout.strip() == "held", probe.stderr
+    finally:
+        reader.close()

@@ -48,11 +48,8 @@ _WRITING = threading.Lock()
 class Review:
     """The review mode of one served site: its token, and the store the corrections go to.
 
-    The corrections are written through one writing engine made before the site opens the store (new_review):
-    making an engine of a SQLite file reads the file's first bytes to check it is a store, and closing that file
-    drops every POSIX lock this process holds on it, the read locks of the site's open connections included; the
-    next writer of another process would then take the store as unused, checkpoint it and delete the WAL and
-    shared-memory files the site still maps, and the site would find the store "malformed".
+    The corrections are written through one writing engine, made (and the store's schema checked) before the site
+    opens the store (new_review), so that a correction neither opens nor checks the store anew.
     """
 
     token: str
@@ -73,7 +70,7 @@ class Review:
 
 
 def new_review(path: Path) -> Review:
-    """A review mode with a new random token; call it before the site opens the store (see Review)."""
+    """A review mode with a new random token and its writing engine (see Review)."""
     review = Review(secrets.token_urlsafe(TOKEN_BYTES), path)
     review.writer()
     return review
