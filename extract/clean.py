@@ -23,6 +23,8 @@ TYPOGRAPHY = {
 # The characters to replace, found by one character class: quicker than str.translate, which looks every character
 # of a non-ASCII text up in its table.
 TYPOGRAPHIC = re.compile("[" + "".join(re.escape(c) for c in TYPOGRAPHY) + "]")
+# What separates the buttons of a consent banner's row: blanks, or a bar, slash, dot or dash between blanks.
+BUTTON_SEPARATOR = r"\s*[|/·•,–-]?\s*"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,18 @@ class CleanText:
 def normalise(text: str) -> str:
     """Replace typographic variants by their plain form, keeping the length unchanged."""
     return TYPOGRAPHIC.sub(lambda match: TYPOGRAPHY[match.group()], text)
+
+
+def button_row(labels: list[str]) -> str:
+    """A pattern of a line made only of consent buttons, one or more: "Tout accepter | Personnaliser".
+
+    >>> bool(re.match(button_row(["accepter", "refuser"]), "accepter / refuser")), button_row([])
+    (True, '(?!)')
+    """
+    if not labels:
+        return r"(?!)"
+    button = "(?:" + "|".join(f"(?:{label})" for label in labels) + ")"
+    return rf"^\s*{button}(?:{BUTTON_SEPARATOR}{button})*\s*[.!]?\s*$"
 
 
 def _alternation(patterns: list[str]) -> re.Pattern:
@@ -48,7 +62,7 @@ def _patterns() -> tuple[re.Pattern, Screened, tuple[re.Pattern, ...]]:
     (each removes its match)."""
     data = load_json("boilerplate.json")
     lines = [p["pattern"] for p in data["line_patterns"]]
-    anchored = _alternation([p for p in lines if p.startswith("^")])
+    anchored = _alternation([p for p in lines if p.startswith("^")] + [button_row(data["consent_buttons"])])
     floating = Screened(_alternation([p for p in lines if not p.startswith("^")]))
     inline = tuple(re.compile(p["pattern"], re.IGNORECASE) for p in data["inline_patterns"])
     return anchored, floating, inline

@@ -177,7 +177,8 @@ def find_entities(doc: Doc, known_in: Callable[[str], list[Span]] = known_spans)
     text = text_of(doc)
     places = find_places(text)
     known = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else known_in(text)
-    main = main_region(places + [b for b in find_bodies(text, None, known, known_in) if b.region], lead_end(text))
+    regional = [b for b in find_bodies(text, None, known, known_in) if b.region]
+    main = main_region([p for p in places if not _overlaps(p, regional)] + regional, lead_end(text))
     gazetteer = find_bodies(text, main, known, known_in)
     gazetteer += resolve_generics(text, gazetteer)
     gazetteer += [Mention(PROGRAMME, s.text, s.kb_id_, s.start_char, s.end_char) for s in known if s.label_ == PROGRAMME]

@@ -26,10 +26,11 @@ RANKER_PATH = REPO / "extract" / "data" / "ranker.json"
 # Folds of the cross-validation, grouped by article: a fact is never scored by a model that saw its article.
 FOLDS = 5
 # Inverse strength of the L2 penalty: a few hundred facts, a few dozen features; a strong penalty keeps the weights from
-# chasing features a handful of facts carry (on held-out folds, the bands are best calibrated around this value).
-REGULARISATION = 0.05
-# The ranker's penalty: weaker, for thousands of candidates.
-RANKER_REGULARISATION = 1.0
+# chasing features a handful of facts carry (on held-out folds, every band is within 0.05 around this value).
+REGULARISATION = 0.1
+# The ranker's penalty: weaker, for thousands of candidates; the value with the best body accuracy on held-out folds
+# among 0.03 to 100.
+RANKER_REGULARISATION = 10.0
 # Confidence bands of the reliability table, as lower bounds.
 BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 

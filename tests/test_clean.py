@@ -27,6 +27,17 @@ OTHER_BOILERPLATE = [
     line("Tout refuser"),
     line("Accepter et fermer"),
     line("Mentions légales"),
+    # A consent tool's heading and its row of buttons, however many and however separated.
+    line("Nous respectons votre vie privée"),
+    line("Vos choix en matière de cookies"),
+    line("Gérer le consentement"),
+    line("Politique de protection des données et des cookies"),
+    line("Accepter Refuser Paramétrer"),
+    line("Tout accepter | Personnaliser | Continuer sans accepter"),
+    line("J'accepte Je refuse En savoir plus"),
+    line("Accepter et fermer / Refuser"),
+    line("Accepter tout · Refuser tout · Voir les préférences"),
+    line("Newsletter Outre-mer : inscrivez-vous gratuitement pour recevoir chaque vendredi notre sélection."),
     line("Déjà abonné ? Connectez-vous"),
     line("Cet article est réservé aux abonnés."),
     # A scraper's stamp before the lead (real-dispatches.md): the publication month, not article text.
@@ -46,6 +57,10 @@ ARTICLE_LINES = [
     line("La région propose un test gratuit de positionnement à 3 000 demandeurs d'emploi."),
     line("L'aide de 500 euros par apprenti est versée dès le premier mois du contrat."),
     line("La date 2023-07 a été retenue pour le vote."),
+    # Words of consent buttons in article lines.
+    line("La Région a refusé de fermer le CFA de Brest, faute d'accord sur 2 M€."),
+    line("En savoir plus sur le budget 2024 : 3 M€ pour les lycées."),
+    line("Accepter ou refuser la réforme : les Opco partagés sur 1,2 Md€."),
 ]
 
 

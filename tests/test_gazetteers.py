@@ -217,3 +217,11 @@ def test_pipeline_reads_the_region_as_an_institution_in_a_regional_story(nlp):
     assert doc._.main_region == "Normandie"
     orgs = [m.norm for m in doc._.mentions if m.label == "ORG"]
     assert orgs == ["Région Normandie", "Région Normandie", "État"]
+
+
+def test_a_region_named_inside_a_body_s_name_counts_once_for_the_main_region(nlp):
+    """"la Région Normandie" is one mention of Normandie, not a body and a place: named once, it is no main region."""
+    text = ("France compétences fixe à 6 650 € le niveau de prise en charge du BTS. "
+            "La Région Normandie ajoute 2 M€ pour les CFA ruraux.")
+    assert nlp(text)._.main_region is None
+    assert nlp(text + "\nEn Normandie, 40 CFA sont concernés.")._.main_region == "Normandie"
