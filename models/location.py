@@ -15,6 +15,8 @@ __all__ = ["store_url", "read_only_url", "sqlite_file_problem"]
 
 # In-memory SQLite databases have no file to check.
 MEMORY_DATABASES = ("", ":memory:")
+# The size of a SQLite database file's header, in bytes: a shorter file that is not empty is no database.
+HEADER_BYTES = 100
 # How long the look at a file's header waits for a writer that holds the file locked, in seconds.
 PROBE_TIMEOUT_S = 30
 
@@ -57,6 +59,12 @@ def _sqlite_or_empty(path: Path) -> bool:
     lock the process holds on it, the locks of its open connections to the store included, and another process's
     writer would then take the store as unused, checkpoint it and delete the WAL its readers still map. SQLite defers
     closing its descriptors while the process holds locks on the file."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return True  # unreadable: SQLite will say why when the store opens
+    if size < HEADER_BYTES:
+        return size == 0
     try:
         probe = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=PROBE_TIMEOUT_S)
     except sqlite3.Error:

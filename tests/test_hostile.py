@@ -331,6 +331,12 @@ def _not_a_database(tmp_path: Path) -> Path:
     return path
 
 
+def _one_byte(tmp_path: Path) -> Path:
+    path = tmp_path / "short.db"
+    path.write_bytes(b"x")  # too short for a database's header, which SQLite alone would read as an empty store
+    return path
+
+
 def _a_folder(tmp_path: Path) -> Path:
     path = tmp_path / "folder.db"
     path.mkdir()
@@ -359,6 +365,7 @@ def _proc(tmp_path: Path) -> Path:
 
 UNUSABLE_STORES = [
     pytest.param(_not_a_database, r"is not a SQLite database", id="not-a-database"),
+    pytest.param(_one_byte, r"is not a SQLite database", id="one-byte"),
     pytest.param(_a_folder, r"is a folder", id="folder"),
     pytest.param(_under_a_file, r"is not a folder", id="under-a-file"),
     pytest.param(_missing_folder, r"does not exist", id="missing-folder"),
