@@ -32,7 +32,12 @@ def store_url(db: str | URL) -> URL:
 
 def read_only_url(path: Path) -> URL:
     """A URL opening a SQLite file read-only; the path is percent-encoded so that SQLite reads it whole."""
-    return URL.create("sqlite", database=f"file:{quote(str(path.resolve()))}", query={"mode": "ro", "uri": "true"})
+    return URL.create("sqlite", database=_file_uri(path), query={"mode": "ro", "uri": "true"})
+
+
+def _file_uri(path: Path) -> str:
+    """The path as a SQLite file URI, percent-encoded so that SQLite reads it whole."""
+    return f"file:{quote(str(path.resolve()))}"
 
 
 def sqlite_file_problem(database: str | None) -> str | None:
@@ -66,7 +71,7 @@ def _sqlite_or_empty(path: Path) -> bool:
     if size < HEADER_BYTES:
         return size == 0
     try:
-        probe = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=PROBE_TIMEOUT_S)
+        probe = sqlite3.connect(f"{_file_uri(path)}?mode=ro", uri=True, timeout=PROBE_TIMEOUT_S)
     except sqlite3.Error:
         return True  # unreadable: SQLite will say why when the store opens
     try:
