@@ -78,6 +78,8 @@ TABLE_GAP = re.compile(r"[ ]*:[ ]*")
 TABLE_LABEL = 60
 # ... and so is the whole line, unlike a speaker's answer in an interview ("H. V. d. M. : Les plus petits […]").
 LIST_LINE_MAX = 160
+# A line this short that ends with a colon heads the list below it: its year dates the list's lines ("Dotations 2026 :").
+LIST_HEADING = 80
 # Marks that open a list line.
 BULLETS = tuple(CUES["bullets"])
 # Table lines and sentences that break down the story's amount ("dont", "sur cette enveloppe"): they take the date
@@ -118,6 +120,7 @@ class Context:
     national: bool = False
     verbs: tuple[Token, ...] = ()
     list_body: tuple[str | None, str | None] = (None, None)
+    list_date: str | None = None
 
 
 class _Sentences:
@@ -215,9 +218,22 @@ def _adjacent_body(ctx: Context) -> tuple[Mention, str | None] | None:
         gap = text[before[-1].end:amount.start]
         if TABLE_GAP.fullmatch(gap):
             return before[-1], None
-        if not re.search(r"[;.:\d]|\b(?:et|dont|contre|ou|mais|tandis)\b", gap) and gap.count(",") <= 1:
+        if not re.search(r"[;.:\d]|\b(?:et|dont|contre|ou|mais|tandis)\b", gap) and gap.count(",") <= 1 \
+                and not _in_clause_before(ctx, before[-1]):
             return before[-1], _role_in(gap)
     return None
+
+
+def _in_clause_before(ctx: Context, mention: Mention) -> bool:
+    """A body inside a relative or participial clause that closes before the amount ("le Crous de Créteil, qui loge
+    des étudiants de Paris 12, a consacré 38 M€"): it is no actor of the amount."""
+    span = ctx.sentence.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    for token in span.root.ancestors:
+        if token.dep_ in ("acl:relcl", "acl"):
+            return token.right_edge.idx < ctx.amount.start
+    return False
 
 
 def _is_gapped(gap: str) -> bool:
@@ -313,22 +329,37 @@ def _line_starts(lines: list[str]) -> list[int]:
     return starts
 
 
+def _intro_line(lines: list[str], starts: list[int], amount: Amount) -> int | None:
+    """The index of the line introducing the list or table the amount's line belongs to, or None."""
+    index = bisect_right(starts, amount.start) - 1
+    if not _is_listed(lines[index]):
+        return None
+    while index > 0 and _is_listed(lines[index - 1]):
+        index -= 1
+    return index - 1 if index else None
+
+
 def _list_body(lines: list[str], starts: list[int], amount: Amount, orgs: list[Mention],
                picks: list[tuple[int, str | None]]) -> tuple[str | None, str | None]:
     """The body of a table or list line that names none: the first known body of the line that introduces the list
     ("Les achats de la Région seront répartis […] (en k€) :"), and the body the rules gave the last amount before
     the list (used when the story has no main body); `picks` holds (end, body) of the amounts before."""
     index = bisect_right(starts, amount.start) - 1
-    line_end = starts[index] + len(lines[index])
-    if not _is_listed(lines[index]) or any(starts[index] <= m.start < line_end for m in orgs):
+    intro = _intro_line(lines, starts, amount)
+    if intro is None or any(starts[index] <= m.start < starts[index] + len(lines[index]) for m in orgs):
         return None, None
-    while index > 0 and _is_listed(lines[index - 1]):
-        index -= 1
-    if index == 0:
-        return None, None
-    named = [m for m in orgs if starts[index - 1] <= m.start < starts[index] and entry(m.norm)]
-    before = [body for end, body in picks if end <= starts[index] and body]
+    named = [m for m in orgs if starts[intro] <= m.start < starts[intro + 1] and entry(m.norm)]
+    before = [body for end, body in picks if end <= starts[intro + 1] and body]
     return (named[0].norm if named else None), (before[-1] if before else None)
+
+
+def _list_date(text: str, lines: list[str], starts: list[int], amount: Amount, dates: list[DateMention],
+               names: list[Mention]) -> str | None:
+    """The year a short line introducing a list gives its lines: "Dotations 2026 des principales associations :"."""
+    intro = _intro_line(lines, starts, amount)
+    if intro is None or len(lines[intro]) > LIST_HEADING or not lines[intro].rstrip().endswith(":"):
+        return None
+    return _line_year(text, starts[intro], starts[intro] + len(lines[intro]), dates, names)
 
 
 def _clause_verb(doc: Doc, start: int, end: int) -> int | None:
@@ -360,10 +391,14 @@ def _is_unattached(text: str, date: DateMention) -> bool:
     return bool(UNATTACHED_DATE.search(text[max(0, date.start - 40):date.start + len(date.cue or "")]))
 
 
+def _is_compared(ctx: Context) -> bool:
+    """An amount another is compared with: "contre 585 M€ en 2025"."""
+    return bool(COMPARED.search(ctx.text[max(0, ctx.amount.start - 20):ctx.amount.start]))
+
+
 def _within_story(ctx: Context) -> bool:
     """An amount of the story itself: no unit amount, no national comparison, nothing it is compared with."""
-    compared = COMPARED.search(ctx.text[max(0, ctx.amount.start - 20):ctx.amount.start])
-    return ctx.amount.per is None and not compared and not ctx.national
+    return ctx.amount.per is None and not _is_compared(ctx) and not ctx.national
 
 
 def _story_date(ctx: Context, story: str | None) -> str | None:
@@ -410,11 +445,12 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_ho
     governing = _governing(ctx, in_sentence, siblings, verbs)
     if governing:
         return min(governing, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
+    if ctx.list_date:
+        return ctx.list_date, "list"
     told = _story_date(ctx, story)
     if told:
         return told, "story"
-    compared = COMPARED.search(text[max(0, ctx.amount.start - 20):ctx.amount.start])
-    if ctx.previous is not None and body_how == "previous" and not compared:
+    if ctx.previous is not None and body_how == "previous" and not _is_compared(ctx):
         earlier = [d for d in dates if ctx.previous.start_char <= d.start < ctx.previous.end_char]
         if earlier:
             return earlier[-1].value, "previous"
@@ -542,24 +578,33 @@ def _appended_start(text: str, sentences: _Sentences, dates: list[DateMention], 
 
 def _headline_year(text: str, dates: list[DateMention], names: list[Mention]) -> str | None:
     """The year a headline gives its story: a budget's, a period's or the year it happens ("BP 2025 : …", "CPER
-    2015-2020 : …", "… en 2023") or an edition's ("AAPG 2024 : …"); not a horizon ("d'ici à 2027") nor a year that
-    is part of a name ("France 2030"). A bare four-digit number in a headline is a year."""
-    end = _headline_end(text)
-    cued = [d for d in dates if len(d.value) == 4 and d.end <= end]
+    2015-2020 : …", "… en 2023") or an edition's ("AAPG 2024 : …")."""
+    return _line_year(text, 0, _headline_end(text), dates, names)
+
+
+def _line_year(text: str, start: int, end: int, dates: list[DateMention], names: list[Mention]) -> str | None:
+    """The year a heading (text[start:end]) gives what follows it; not a horizon ("d'ici à 2027") nor a year that is
+    part of a name ("France 2030"). A bare four-digit number in a heading is a year."""
+    cued = [d for d in dates if len(d.value) == 4 and start <= d.start and d.end <= end]
     if cued:
         limit = (cued[0].cue or "").startswith(HORIZON_CUES) or _is_unattached(text, cued[0])
         return None if limit else cued[0].value
-    for bare in HEADLINE_YEAR.finditer(text, 0, end):
+    for bare in HEADLINE_YEAR.finditer(text, start, end):
         if not any(m.start <= bare.start() < m.end for m in names):
             return bare.group()
     return None
+
+
+def _names(doc: Doc) -> list[Mention]:
+    """The names of bodies and programmes, whose years are no dates ("France 2030")."""
+    return [m for m in doc._.mentions if m.label in (PROGRAMME, "ORG")]
 
 
 def _stories(doc: Doc, text: str, sentences: _Sentences, dates: list[DateMention], orgs: list[Mention]) -> list[Story]:
     """The dispatch's story and, when the page appends one, the older story after it, which keeps its own dates and
     bodies."""
     lead = lead_end(text)
-    budget_year = _headline_year(text, doc._.dates, [m for m in doc._.mentions if m.label in (PROGRAMME, "ORG")])
+    budget_year = _headline_year(text, doc._.dates, _names(doc))
     own = Story(0, main_body(orgs, text), _decision(sentences, text, lead, dates, orgs), budget_year)
     start = _appended_start(text, sentences, dates, orgs, lead, _reference_year(doc, dates, lead))
     if start is None:
@@ -599,6 +644,7 @@ def attribute(doc: Doc) -> list[Fact]:
     sentences = _Sentences(doc)
     stories = _stories(doc, text, sentences, dates, orgs)
     programmes = [m for m in mentions if m.label == PROGRAMME and entry(m.norm) and entry(m.norm).runner]
+    names = _names(doc)
     bodies = len({m.norm for m in orgs})
     lines = text.split("\n")
     line_starts = _line_starts(lines)
@@ -613,7 +659,8 @@ def attribute(doc: Doc) -> list[Fact]:
         if setting is None:
             setting = settings[sentence.start_char] = _setting(doc, text, sentence, previous, orgs, programmes)
         ctx = _context(text, setting, amount, told)
-        ctx = replace(ctx, list_body=_list_body(lines, line_starts, amount, orgs, picks))
+        ctx = replace(ctx, list_body=_list_body(lines, line_starts, amount, orgs, picks),
+                      list_date=_list_date(text, lines, line_starts, amount, dates, names))
         body, role, body_how = _body(ctx)
         line = bisect_right(line_starts, amount.start) - 1
         ranked.append(candidates(_place(ctx, told, lines[line], line_starts[line], (headline_end, lead)), orgs, body))
@@ -627,7 +674,7 @@ def attribute(doc: Doc) -> list[Fact]:
             date, date_how = total, "total"
         if date:
             dated.append((amount, date))
-        if story is None and amount.start < lead and date_how in ("own", "sentence"):
+        if story is None and amount.start < lead and date_how in ("own", "sentence") and not _is_compared(ctx):
             story = date
         region, region_how = _region(doc, ctx, body, places, amounts)
         values = _features(doc, ctx, dates, amounts, told, (body, body_how), (date, date_how), region_how,

@@ -83,8 +83,9 @@ def _clause_head(token: Token) -> int:
 
 @dataclass(frozen=True)
 class _Around:
-    """What every candidate of one amount is compared with, found once: the bodies of its sentence and paragraph,
-    the nearest body's distance, the headline's bodies, and the amount's token with its clause."""
+    """What every candidate of one amount is compared with, found once: the bodies of its sentence and paragraph (and
+    their mentions there by name), the names of the sentence before, the nearest body's distance, the headline's
+    bodies, and the amount's token with its clause."""
 
     sentence: list[Mention]
     paragraph: list[Mention]
@@ -92,16 +93,26 @@ class _Around:
     headline: list[Mention]
     root: Token | None
     clause: int | None
+    in_sentence: dict[str, list[Mention]]
+    in_paragraph: dict[str, list[Mention]]
+    in_previous: frozenset[str]
+
+
+def _by_name(mentions: list[Mention]) -> dict[str, list[Mention]]:
+    out: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        out.setdefault(mention.norm, []).append(mention)
+    return out
 
 
 def _around(place: Place, orgs: list[Mention]) -> _Around:
-    sentence = _inside(orgs, place.sentence)
+    sentence, paragraph = _inside(orgs, place.sentence), _inside(orgs, place.paragraph)
     span = place.doc.char_span(place.amount.start, place.amount.end, alignment_mode="expand") if place.doc else None
     root = span.root if span is not None else None
-    return _Around(sentence, _inside(orgs, place.paragraph),
-                   min((abs(m.start - place.amount.start) for m in sentence), default=None),
+    return _Around(sentence, paragraph, min((abs(m.start - place.amount.start) for m in sentence), default=None),
                    [m for m in orgs if m.end <= place.headline_end], root,
-                   _clause_head(root) if root is not None else None)
+                   _clause_head(root) if root is not None else None, _by_name(sentence), _by_name(paragraph),
+                   frozenset(m.norm for m in _inside(orgs, place.previous)))
 
 
 def _tree(place: Place, around: _Around, in_sentence: list[Mention]) -> dict[str, float]:
@@ -129,28 +140,43 @@ def _syntax(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
                                and OWNER_GAP.fullmatch(text[amount.end:m.start]) for m in in_sentence)}
 
 
-def _position(place: Place, around: _Around, mentions: list[Mention]) -> dict[str, float]:
-    amount, text = place.amount, place.text
-    in_sentence = _inside(mentions, place.sentence)
+def _position(place: Place, around: _Around, norm: str, mentions: list[Mention]) -> dict[str, float]:
+    in_sentence, in_paragraph = around.in_sentence.get(norm, []), around.in_paragraph.get(norm, [])
+    values = {"in sentence": bool(in_sentence), "in previous sentence": norm in around.in_previous,
+              "in headline": any(m.end <= place.headline_end for m in mentions),
+              "in lead": any(m.start < place.lead for m in mentions)}
+    values.update(_in_sentence(place, around, in_sentence) if in_sentence else ABSENT_FROM_SENTENCE)
+    values.update({"in paragraph": bool(in_paragraph),
+                   "first in paragraph": bool(around.paragraph) and around.paragraph[0].norm == mentions[0].norm,
+                   "paragraph log count": math.log1p(len(in_paragraph))})
+    if in_sentence:
+        values.update(_syntax(place, in_sentence))
+        values.update(_tree(place, around, in_sentence))
+    else:
+        values.update(NO_SYNTAX)
+    return values
+
+
+def _in_sentence(place: Place, around: _Around, in_sentence: list[Mention]) -> dict[str, float]:
+    """Where a candidate named in the amount's sentence stands from it."""
+    amount = place.amount
     before = [m for m in in_sentence if m.end <= amount.start]
     after = [m for m in in_sentence if m.start >= amount.end]
-    distance = min((abs(m.start - amount.start) for m in in_sentence), default=None)
-    gap = text[before[-1].end:amount.start] if before else ""
-    in_paragraph = _inside(mentions, place.paragraph)
-    return {"in sentence": bool(in_sentence), "in previous sentence": bool(_inside(mentions, place.previous)),
-            "in headline": any(m.end <= place.headline_end for m in mentions),
-            "in lead": any(m.start < place.lead for m in mentions),
-            "log distance": math.log1p(distance) if distance is not None else 0.0,
-            "before": bool(before), "after only": bool(after) and not before,
+    distance = min(abs(m.start - amount.start) for m in in_sentence)
+    gap = place.text[before[-1].end:amount.start] if before else ""
+    return {"log distance": math.log1p(distance), "before": bool(before), "after only": bool(after) and not before,
             "adjacent before": bool(before) and amount.start - before[-1].end <= ADJACENT
             and not CLAUSE_BREAK.search(gap),
             "clause break between": bool(before) and bool(re.search(r"[;:]", gap)),
-            "nearest in sentence": distance is not None and distance == around.nearest,
-            "alone in sentence": bool(in_sentence) and len({m.norm for m in around.sentence}) == 1,
-            "in paragraph": bool(in_paragraph),
-            "first in paragraph": bool(around.paragraph) and around.paragraph[0].norm == mentions[0].norm,
-            "paragraph log count": math.log1p(len(in_paragraph)), **_syntax(place, in_sentence),
-            **_tree(place, around, in_sentence)}
+            "nearest in sentence": distance == around.nearest,
+            "alone in sentence": len({m.norm for m in around.sentence}) == 1}
+
+
+# The features of _in_sentence and _syntax for a candidate the amount's sentence does not name.
+ABSENT_FROM_SENTENCE = {"log distance": 0.0, "before": False, "after only": False, "adjacent before": False,
+                        "clause break between": False, "nearest in sentence": False, "alone in sentence": False}
+NO_SYNTAX = {"subject": False, "agent": False, "subject of funding": False, "subject of receiving": False,
+             "par before": False, "owner after": False}
 
 
 def _story(place: Place, around: _Around, norm: str, mentions: list[Mention], orgs: list[Mention]) -> dict[str, float]:
@@ -161,20 +187,18 @@ def _story(place: Place, around: _Around, norm: str, mentions: list[Mention], or
             "main, list line": norm == place.main and place.listed,
             "first in headline": bool(around.headline) and around.headline[0].norm == norm,
             "decision body": norm == place.decision,
-            "anaphora, previous sentence": place.anaphora and bool(_inside(mentions, place.previous)),
+            "anaphora, previous sentence": place.anaphora and norm in around.in_previous,
             "anaphora, main": place.anaphora and norm == place.main, f"kind {kind}": True,
             "state, national sentence": kind == "state" and place.national}
 
 
 def candidates(place: Place, orgs: list[Mention], picked: str | None) -> list[tuple[str | None, dict[str, float]]]:
     """Every body the page names, "none" (None), and the body the cascade picked, each with its features."""
-    by_name: dict[str, list[Mention]] = {}
-    for mention in orgs:
-        by_name.setdefault(mention.norm, []).append(mention)
+    by_name = _by_name(orgs)
     around = _around(place, orgs)
     out = []
     for norm, mentions in by_name.items():
-        values = {**_position(place, around, mentions), **_story(place, around, norm, mentions, orgs),
+        values = {**_position(place, around, norm, mentions), **_story(place, around, norm, mentions, orgs),
                   "picked": norm == picked}
         out.append((norm, values))
     if picked is not None and picked not in by_name:
@@ -209,7 +233,8 @@ def rank(found: list[tuple[str | None, dict[str, float]]], model: dict | None = 
         return next(norm for norm, values in found if values.get("picked")), 0.0
 
     def score(values: dict[str, float]) -> float:
-        return sum(weights.get(name, 0.0) * float(value) for name, value in values.items())
+        # Features at zero add nothing: only the others are weighed.
+        return sum([weights.get(name, 0.0) * value for name, value in values.items() if value])
 
     scores = [score(values) for _, values in found]
     best = max(range(len(found)), key=lambda i: scores[i])

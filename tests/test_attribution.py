@@ -26,6 +26,16 @@ TABLES = [
     case("Opco EP : 95 M€ pour les TPE en 2022\nLe conseil d'administration a arrêté le 13 avril 2022 une enveloppe "
          "de 95 M€.\nLa répartition, établie selon les contributions versées en 2021, s'établit comme suit :\n"
          "Bretagne : 11,8 M€\nNormandie : 3,4 M€", "3,4 M€", "date", "2022", published="2022-04-15"),
+    # ... unless a short heading over the table names their year.
+    case("Transitions Pro : France compétences fixe les dotations\nLe conseil d'administration a arrêté le 14 janvier "
+         "2025 la répartition : 498 M€ au total.\nEnveloppes 2025 par région :\nBretagne : 21,4 M€\nCorse : 2,1 M€",
+         "2,1 M€", "date", "2025", published="2025-01-16"),
+    case("Transitions Pro : France compétences fixe les dotations\nLe conseil d'administration a arrêté le 14 janvier "
+         "2025 la répartition : 498 M€ au total.\nLauréats France 2030 par région :\nBretagne : 21,4 M€",
+         "21,4 M€", "date", "2025-01-14", published="2025-01-16"),
+    # An amount of the lead that another is compared with gives the table no date.
+    case("Transitions Pro : les dotations 2026 en baisse\nFrance compétences versera 512 M€ aux associations, contre "
+         "585 M€ en 2025.\nBretagne : 20,3 M€\nCorse : 2,2 M€", "2,2 M€", "date", "2026", published="2026-01-14"),
 ]
 
 # A list or table line that names no body belongs to the body that introduces the list, or failing that to the body
@@ -53,6 +63,9 @@ CLAUSES = [
 # Bodies: next to the amount, from the parse, and a headline repeated in the lead.
 BODIES = [
     case("La Région apporte 38 M€ et France Travail 24 M€.", "24 M€", "body", "France Travail"),
+    # A body inside a relative clause that closes before the amount is not its actor.
+    case("Le Crous de Lille, qui loge des étudiants de l'université de Lille, a consacré 38 M€ à ses résidences.",
+         "38 M€", "body", "Crous de Lille"),
     # A programme's money is the body that runs it, when the text names no other.
     case("Le Fonds social européen apporte 16,8 M€ au plan, la collectivité complétant à hauteur de 11,2 M€.",
          "16,8 M€", "body", "Union européenne"),
