@@ -247,10 +247,11 @@ def _amount(text: str, match: re.Match) -> Amount | None:
         start, low_value = low
         return Amount(start, match.end(), text[start:match.end()], float(low_value), float(abs(value)), currency,
                       "range", per)
-    if _after_a_number(text, match):
-        value = abs(value)
-    qualifier = _qualifier(text, match.start(), match.end())
-    return Amount(match.start(), match.end(), match.group(0), float(value), None, currency, qualifier, per)
+    start = match.start()
+    if _after_a_number(text, match):  # the dash is no part of the amount
+        value, start = abs(value), _numeral_start(match)
+    qualifier = _qualifier(text, start, match.end())
+    return Amount(start, match.end(), text[start:match.end()], float(value), None, currency, qualifier, per)
 
 
 def _with_cents(text: str, amount: Amount) -> Amount:

@@ -120,7 +120,7 @@ class Context:
     national: bool = False
     verbs: tuple[Token, ...] = ()
     list_body: tuple[str | None, str | None] = (None, None)
-    list_date: str | None = None
+    list_date: tuple[str | None, str | None] = (None, None)
 
 
 class _Sentences:
@@ -354,12 +354,19 @@ def _list_body(lines: list[str], starts: list[int], amount: Amount, orgs: list[M
 
 
 def _list_date(text: str, lines: list[str], starts: list[int], amount: Amount, dates: list[DateMention],
-               names: list[Mention]) -> str | None:
-    """The year a short line introducing a list gives its lines: "Dotations 2026 des principales associations :"."""
+               names: list[Mention]) -> tuple[str | None, str | None]:
+    """The dates a list's introduction gives its lines: the year of a short heading ("Dotations 2026 des principales
+    associations :"), and the day of the act the lead paragraph reports when it introduces the list ("Le décret du 18
+    décembre 2020 […]. Les montants restent ceux fixés à l'été :"), which dates lines nothing else dates."""
     intro = _intro_line(lines, starts, amount)
-    if intro is None or len(lines[intro]) > LIST_HEADING or not lines[intro].rstrip().endswith(":"):
-        return None
-    return _line_year(text, starts[intro], starts[intro] + len(lines[intro]), dates, names)
+    if intro is None or not lines[intro].rstrip().endswith(":"):
+        return None, None
+    start, end = starts[intro], starts[intro] + len(lines[intro])
+    if end - start <= LIST_HEADING:
+        return _line_year(text, start, end, dates, names), None
+    if start < lead_end(text) - 1:
+        return None, next((d.value for d in dates if start <= d.start < end and len(d.value) == 10), None)
+    return None, None
 
 
 def _clause_verb(doc: Doc, start: int, end: int) -> int | None:
@@ -445,11 +452,14 @@ def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_ho
     governing = _governing(ctx, in_sentence, siblings, verbs)
     if governing:
         return min(governing, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
-    if ctx.list_date:
-        return ctx.list_date, "list"
+    heading, act = ctx.list_date
+    if heading:
+        return heading, "list"
     told = _story_date(ctx, story)
     if told:
         return told, "story"
+    if act:
+        return act, "list"
     if ctx.previous is not None and body_how == "previous" and not _is_compared(ctx):
         earlier = [d for d in dates if ctx.previous.start_char <= d.start < ctx.previous.end_char]
         if earlier:

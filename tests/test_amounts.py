@@ -324,6 +324,13 @@ def test_offsets_point_at_the_amount_text(text):
         assert amount.text.strip() == amount.text
 
 
+@pytest.mark.parametrize("text, span", [("Crédits votés :\n- 240 M€ pour le programme 103", "240 M€"),
+                                        ("Exercice 2024 - 5 M€ de crédits", "5 M€"),
+                                        ("Écart : -5 M€", "-5 M€")])
+def test_a_dash_that_is_no_sign_is_no_part_of_the_amount(text, span):
+    assert [a.text for a in find_amounts(text)] == [span]
+
+
 def test_amounts_come_in_order_of_appearance():
     text = "La région vote 3 M€, puis 1 M€, puis environ 12 M€ et enfin 500 000 euros par an."
     starts = [a.start for a in find_amounts(text)]

@@ -33,6 +33,11 @@ TABLES = [
     case("Transitions Pro : France compétences fixe les dotations\nLe conseil d'administration a arrêté le 14 janvier "
          "2025 la répartition : 498 M€ au total.\nLauréats France 2030 par région :\nBretagne : 21,4 M€",
          "21,4 M€", "date", "2025-01-14", published="2025-01-16"),
+    # A list the lead paragraph introduces takes the day of the act it reports, when nothing else dates its lines.
+    case("Apprentissage : l'arrêté sur les plafonds est paru\nL'arrêté du 3 mars 2022, publié au Journal officiel le "
+         "5 mars, fixe les plafonds de l'aide aux employeurs. Les montants sont les suivants :\n- 4 000 € pour un "
+         "apprenti mineur ;\n- 6 000 € pour un apprenti majeur.", "6 000 €", "date", "2022-03-03",
+         published="2022-03-07"),
     # An amount of the lead that another is compared with gives the table no date.
     case("Transitions Pro : les dotations 2026 en baisse\nFrance compétences versera 512 M€ aux associations, contre "
          "585 M€ en 2025.\nBretagne : 20,3 M€\nCorse : 2,2 M€", "2,2 M€", "date", "2026", published="2026-01-14"),
