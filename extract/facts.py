@@ -329,9 +329,8 @@ def _line_starts(lines: list[str]) -> list[int]:
     return starts
 
 
-def _intro_line(lines: list[str], starts: list[int], amount: Amount) -> int | None:
-    """The index of the line introducing the list or table the amount's line belongs to, or None."""
-    index = bisect_right(starts, amount.start) - 1
+def _intro_line(lines: list[str], index: int) -> int | None:
+    """The index of the line introducing the list or table line `index` belongs to, or None."""
     if not _is_listed(lines[index]):
         return None
     while index > 0 and _is_listed(lines[index - 1]):
@@ -339,13 +338,12 @@ def _intro_line(lines: list[str], starts: list[int], amount: Amount) -> int | No
     return index - 1 if index else None
 
 
-def _list_body(lines: list[str], starts: list[int], amount: Amount, orgs: list[Mention],
+def _list_body(lines: list[str], starts: list[int], index: int, intro: int | None, orgs: list[Mention],
                picks: list[tuple[int, str | None]]) -> tuple[str | None, str | None]:
     """The body of a table or list line that names none: the first known body of the line that introduces the list
     ("Les achats de la Région seront répartis […] (en k€) :"), and the body the rules gave the last amount before
-    the list (used when the story has no main body); `picks` holds (end, body) of the amounts before."""
-    index = bisect_right(starts, amount.start) - 1
-    intro = _intro_line(lines, starts, amount)
+    the list (used when the story has no main body); `index` is the amount's line, `intro` the line introducing its
+    list, `picks` holds (end, body) of the amounts before."""
     if intro is None or any(starts[index] <= m.start < starts[index] + len(lines[index]) for m in orgs):
         return None, None
     named = [m for m in orgs if starts[intro] <= m.start < starts[intro + 1] and entry(m.norm)]
@@ -353,18 +351,18 @@ def _list_body(lines: list[str], starts: list[int], amount: Amount, orgs: list[M
     return (named[0].norm if named else None), (before[-1] if before else None)
 
 
-def _list_date(text: str, lines: list[str], starts: list[int], amount: Amount, dates: list[DateMention],
-               names: list[Mention]) -> tuple[str | None, str | None]:
+def _list_date(text: str, lines: list[str], starts: list[int], intro: int | None, dates: list[DateMention],
+               names: list[Mention], lead: int) -> tuple[str | None, str | None]:
     """The dates a list's introduction gives its lines: the year of a short heading ("Dotations 2026 des principales
     associations :"), and the day of the act the lead paragraph reports when it introduces the list ("Le décret du 18
-    décembre 2020 […]. Les montants restent ceux fixés à l'été :"), which dates lines nothing else dates."""
-    intro = _intro_line(lines, starts, amount)
+    décembre 2020 […]. Les montants restent ceux fixés à l'été :"), which dates lines nothing else dates; `lead` is
+    where the lead ends."""
     if intro is None or not lines[intro].rstrip().endswith(":"):
         return None, None
     start, end = starts[intro], starts[intro] + len(lines[intro])
     if end - start <= LIST_HEADING:
         return _line_year(text, start, end, dates, names), None
-    if start < lead_end(text) - 1:
+    if start < lead - 1:
         return None, next((d.value for d in dates if start <= d.start < end and len(d.value) == 10), None)
     return None, None
 
@@ -669,10 +667,11 @@ def attribute(doc: Doc) -> list[Fact]:
         if setting is None:
             setting = settings[sentence.start_char] = _setting(doc, text, sentence, previous, orgs, programmes)
         ctx = _context(text, setting, amount, told)
-        ctx = replace(ctx, list_body=_list_body(lines, line_starts, amount, orgs, picks),
-                      list_date=_list_date(text, lines, line_starts, amount, dates, names))
-        body, role, body_how = _body(ctx)
         line = bisect_right(line_starts, amount.start) - 1
+        intro = _intro_line(lines, line)
+        ctx = replace(ctx, list_body=_list_body(lines, line_starts, line, intro, orgs, picks),
+                      list_date=_list_date(text, lines, line_starts, intro, dates, names, lead))
+        body, role, body_how = _body(ctx)
         ranked.append(candidates(_place(ctx, told, lines[line], line_starts[line], (headline_end, lead)), orgs, body))
         picks.append((amount.end, body))
         chosen, margin = rank(ranked[-1])
