@@ -2,7 +2,6 @@
 
 import re
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -10,11 +9,14 @@ from spacy.tokens import Doc, Span, Token
 
 from extract import text_of
 from extract.confidence import features, probability
-from extract.data import load_json
+from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, COMPARED, COMPARISON, CONTINUATION, FUNDER_VERBS,
+                          GAP_BREAK, GOAL_CUES, NATIONAL, PART_OF, RECIPIENT_VERBS, ROLE_BEFORE, role_of)
 from extract.entities import lead_end
 from extract.knowledge import PROGRAMME, entry
+from extract.lists import TABLE_GAP, TABLE_LABEL, intro_line, is_listed, line_starts, list_body, list_date
 from extract.ranker import Place, candidates, rank
 from extract.regions import names_region
+from extract.stories import Story, headline_end, is_unattached, names, stories
 from extract.types import Amount, DateMention, Fact, Mention
 
 __all__ = ["attribute", "FACTS_COMPONENT", "FEATURES_KEY", "CANDIDATES_KEY"]
@@ -25,45 +27,9 @@ FEATURES_KEY = "depeches_fact_features"
 # ... and the body candidates of each, with their features.
 CANDIDATES_KEY = "depeches_body_candidates"
 
-CUES = load_json("cues.json")
-
-
-def _words(name: str) -> str:
-    """The alternatives of one list of cues.json, as a regular-expression group."""
-    return "(?:" + "|".join(CUES[name]) + ")"
-
-
-# Verbs of giving and of receiving money (stems).
-FUNDER_VERBS = re.compile(rf"^{_words('funder_verbs')}", re.I)
-RECIPIENT_VERBS = re.compile(rf"^{_words('recipient_verbs')}", re.I)
-ANAPHORA = re.compile(rf"\b{_words('anaphora')}\b", re.I)
-# A date after one of these, later than the amount, dates what the amount is compared with: "en baisse de 12 M€
-# par rapport au budget 2021", "7 450 euros, contre 7 700 euros en 2021".
-COMPARISON = re.compile(rf"\b{_words('comparison')}\b", re.I)
-# An amount after these is what another is compared with: it takes no date from the sentence before.
-COMPARED = re.compile(rf"\b{_words('compared')}\s+(?:(?:les|la|le|l'|des|un|une)\s+)?$", re.I)
-# A person's role right before an organisation in brackets: "son président (CFDT)", "la vice-présidente (PS)".
-ROLE_BEFORE = re.compile(rf"\b{_words('role_before')}\w*(?:\s+(?:général|générale|national|nationale|régional|"
-                         r"régionale|confédéral|confédérale))?$", re.I)
-# A sentence about the whole country: its amounts are not the dispatch's region's.
-NATIONAL = re.compile(rf"\b{_words('national')}\b", re.I)
-# Dates that do not date an amount: "depuis sa mise en place fin 2019", "créé en 2014".
-UNATTACHED_DATE = re.compile(rf"\b{_words('unattached_date')}\b[^,.;:()\n]{{0,30}}$", re.I)
-# An older dispatch appended to a page dates its opening this many years or more before the page's own.
-OLDER_STORY_YEARS = 2
-# ... and opens on its body, named within this many characters: a dispatch's opening has its subject first.
-OPENING_SUBJECT = 60
 # Kinds of body (kb.json) that report on others' money rather than hold their own: never a fact's body.
 SOURCE_KINDS = {"court", "inspection", "parliament"}
-# A lead reporting one decision (a vote, a budget, a signature): every amount of the story is part of it and takes its
-# date, not only the lines that break it down.
-DECISION = re.compile(rf"\b{_words('decision')}\w*", re.I)
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
-# The body a dispatch is about must be named at least this often, and more than any other, to stand for amounts
-# whose own sentence names none.
-MAIN_BODY_MIN_MENTIONS = 2
-# ... and hold at least this share of all the body mentions: a story about one body, not a round-up of several.
-MAIN_BODY_MIN_SHARE = 0.4
 # Amounts of a sentence that add up to a dated amount of the previous one, within this share, break it down and share
 # its date: "48 M€ sur 2024-2025 [...]. L'État apporte 21 M€, la Région 19,5 M€ et France Travail 7,5 M€."
 TOTAL_TOLERANCE = 0.02
@@ -72,31 +38,6 @@ ADJACENT_PLACE = 40
 # How close a body must stand before its amount to be its subject whatever the parse says:
 # "la Région apporte 38 M€ et France Travail 24 M€", "l'université de Lille obtient la plus forte dotation, 21,5 M€".
 ADJACENT_BODY = 45
-# A table line: "Opco EP : 1 645 M€", "Bretagne : 61,4 M€".
-TABLE_GAP = re.compile(r"[ ]*:[ ]*")
-# A table line's label before its colon is short: a place, a body, a budget line...
-TABLE_LABEL = 60
-# ... and so is the whole line, unlike a speaker's answer in an interview ("H. V. d. M. : Les plus petits […]").
-LIST_LINE_MAX = 160
-# A line this short that ends with a colon heads the list below it: its year dates the list's lines ("Dotations 2026 :").
-LIST_HEADING = 80
-# Marks that open a list line.
-BULLETS = tuple(CUES["bullets"])
-# Table lines and sentences that break down the story's amount ("dont", "sur cette enveloppe"): they take the date
-# of the first dated amount of the lead, the one they break down, not that of a comparison met on the way.
-CONTINUATION = re.compile(rf"^(?:[^\s:]{{1,3}}\s)?{_words('continuation')}", re.I)
-# A first line this short, with no full stop at its end, is a headline.
-HEADLINE_MAX = 200
-# A year standing alone in a headline: not part of a larger number ("1 342"), a range or a date.
-HEADLINE_YEAR = re.compile(r"(?<![\d.,/-])(?<!\d )(?:19[5-9]\d|20\d\d)(?![\d/-]|\s\d)")
-# Cues of a horizon: "d'ici à 2030", "à l'horizon 2027".
-GOAL_CUES = tuple(CUES["goal"])
-# ... and a headline year after these is a horizon or a limit, not the story's year.
-HORIZON_CUES = GOAL_CUES + tuple(CUES["horizon"])
-# An amount after these breaks down or restates the one before it: "593 M€ sur 2021-2027, dont 210 M€".
-PART_OF = re.compile(r"\b(?:dont|soit)\b", re.I)
-# A body named right after the amount: "dont 187 M€ par l'État", "les 500 M€ de l'État".
-AFTER_BODY = re.compile(r"[ ]*(?:(?:apporté|versé|financé|accordé|alloué|attribué)e?s?[ ]+)?(?P<link>par|de)[ ]+(?:la |le |l'|les |du )?$")
 
 
 @dataclass(frozen=True)
@@ -212,15 +153,15 @@ def _adjacent_body(ctx: Context) -> tuple[Mention, str | None] | None:
     regions = [m for m in ctx.actors if m.label == "ORG" and m not in ctx.orgs and m.end <= amount.start]
     if regions and _is_gapped(text[regions[-1].end:amount.start]) and not (ctx.orgs and ctx.orgs[-1].end > regions[-1].end
                                                                           and ctx.orgs[-1].end <= amount.start):
-        return regions[-1], _role_in(text[regions[-1].end:amount.start])
+        return regions[-1], role_of(text[regions[-1].end:amount.start].split())
     before = [m for m in ctx.orgs if m.end <= amount.start and amount.start - m.end <= ADJACENT_BODY]
     if before:
         gap = text[before[-1].end:amount.start]
         if TABLE_GAP.fullmatch(gap):
             return before[-1], None
-        if not re.search(r"[;.:\d]|\b(?:et|dont|contre|ou|mais|tandis)\b", gap) and gap.count(",") <= 1 \
+        if not GAP_BREAK.search(gap) and gap.count(",") <= 1 \
                 and not _in_clause_before(ctx, before[-1]):
-            return before[-1], _role_in(gap)
+            return before[-1], role_of(gap.split())
     return None
 
 
@@ -242,15 +183,6 @@ def _is_gapped(gap: str) -> bool:
     return len(gap) <= 25 and (not words or all(FUNDER_VERBS.match(w) or RECIPIENT_VERBS.match(w) for w in words))
 
 
-def _role_in(gap: str) -> str | None:
-    words = gap.split()
-    if any(RECIPIENT_VERBS.match(w) for w in words):
-        return "recipient"
-    if any(FUNDER_VERBS.match(w) for w in words):
-        return "funder"
-    return None
-
-
 def _body(ctx: Context) -> tuple[str | None, str | None, str]:
     adjacent = _adjacent_body(ctx)
     if adjacent:
@@ -261,7 +193,7 @@ def _body(ctx: Context) -> tuple[str | None, str | None, str]:
     near = _near_body(ctx)
     role = _role(list(ctx.verbs))
     if near:
-        agent = re.search(r"\bpar (?:la |le |les |l')?$", ctx.text[max(0, near[0].start - 12):near[0].start])
+        agent = AGENT_BEFORE.search(ctx.text[max(0, near[0].start - 12):near[0].start])
         return near[0].norm, "funder" if agent else role, near[1]
     if ctx.previous_orgs and ANAPHORA.search(ctx.sentence_text):
         # "il", "l'établissement": the story's body if the sentence before names it, else the first body it names.
@@ -279,39 +211,8 @@ def _body(ctx: Context) -> tuple[str | None, str | None, str]:
     return None, None, "none"
 
 
-def main_body(orgs: list[Mention], text: str) -> str | None:
-    """The body a dispatch is about: named most often, at least MAIN_BODY_MIN_MENTIONS times, more than any other;
-    failing that, the first body of the headline when the lead paragraph names it again."""
-    counts = Counter(m.norm for m in orgs)
-    first = {m.norm: i for i, m in reversed(list(enumerate(orgs)))}
-    # Most mentions first; between bodies named as often, the one named first.
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], first[item[0]]))
-    if ranked and ranked[0][1] >= MAIN_BODY_MIN_MENTIONS and ranked[0][1] >= MAIN_BODY_MIN_SHARE * len(orgs):
-        return ranked[0][0]
-    headline_end = _headline_end(text)
-    headline = [m for m in orgs if m.end <= headline_end]
-    if headline and any(m.norm == headline[0].norm for m in orgs if headline_end <= m.start < lead_end(text)):
-        return headline[0].norm
-    return None
-
-
-def _headline_end(text: str) -> int:
-    """Where the headline ends: its first line when short and unpunctuated, else 0 (no headline)."""
-    first = text.split("\n", 1)[0].rstrip()
-    return len(first) if len(first) <= HEADLINE_MAX and not first.endswith((".", ".»", '."')) else 0
-
-
 def _nearest_owner(position: int, amounts: list[Amount]) -> Amount:
     return min(amounts, key=lambda a: min(abs(position - a.start), abs(position - a.end)))
-
-
-def _is_listed(line: str) -> bool:
-    """A line of a table or a list: a bullet, or a short label and a colon before the rest ("Gironde : 24 380 k€");
-    not the line that introduces one ("Répartition indicative (en k€) :")."""
-    label = line.find(":")
-    if len(line) > LIST_LINE_MAX:
-        return False
-    return line.lstrip().startswith(BULLETS) or (0 < label < TABLE_LABEL and not line.rstrip().endswith(":"))
 
 
 def _continues(ctx: Context) -> bool:
@@ -320,51 +221,6 @@ def _continues(ctx: Context) -> bool:
     if TABLE_GAP.search(ctx.text[line_start:ctx.amount.start]) and ctx.amount.start - line_start < TABLE_LABEL:
         return True
     return bool(CONTINUATION.match(ctx.sentence_text.strip()))
-
-
-def _line_starts(lines: list[str]) -> list[int]:
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    return starts
-
-
-def _intro_line(lines: list[str], index: int) -> int | None:
-    """The index of the line introducing the list or table line `index` belongs to, or None."""
-    if not _is_listed(lines[index]):
-        return None
-    while index > 0 and _is_listed(lines[index - 1]):
-        index -= 1
-    return index - 1 if index else None
-
-
-def _list_body(lines: list[str], starts: list[int], index: int, intro: int | None, orgs: list[Mention],
-               picks: list[tuple[int, str | None]]) -> tuple[str | None, str | None]:
-    """The body of a table or list line that names none: the first known body of the line that introduces the list
-    ("Les achats de la Région seront répartis […] (en k€) :"), and the body the rules gave the last amount before
-    the list (used when the story has no main body); `index` is the amount's line, `intro` the line introducing its
-    list, `picks` holds (end, body) of the amounts before."""
-    if intro is None or any(starts[index] <= m.start < starts[index] + len(lines[index]) for m in orgs):
-        return None, None
-    named = [m for m in orgs if starts[intro] <= m.start < starts[intro + 1] and entry(m.norm)]
-    before = [body for end, body in picks if end <= starts[intro + 1] and body]
-    return (named[0].norm if named else None), (before[-1] if before else None)
-
-
-def _list_date(text: str, lines: list[str], starts: list[int], intro: int | None, dates: list[DateMention],
-               names: list[Mention], lead: int) -> tuple[str | None, str | None]:
-    """The dates a list's introduction gives its lines: the year of a short heading ("Dotations 2026 des principales
-    associations :"), and the day of the act the lead paragraph reports when it introduces the list ("Le décret du 18
-    décembre 2020 […]. Les montants restent ceux fixés à l'été :"), which dates lines nothing else dates; `lead` is
-    where the lead ends."""
-    if intro is None or not lines[intro].rstrip().endswith(":"):
-        return None, None
-    start, end = starts[intro], starts[intro] + len(lines[intro])
-    if end - start <= LIST_HEADING:
-        return _line_year(text, start, end, dates, names), None
-    if start < lead - 1:
-        return None, next((d.value for d in dates if start <= d.start < end and len(d.value) == 10), None)
-    return None, None
 
 
 def _clause_verb(doc: Doc, start: int, end: int) -> int | None:
@@ -392,10 +248,6 @@ def _is_goal(ctx: Context, date: DateMention, verbs: set[int]) -> bool:
     return _clause_verb(ctx.sentence.doc, date.start, date.end) not in verbs
 
 
-def _is_unattached(text: str, date: DateMention) -> bool:
-    return bool(UNATTACHED_DATE.search(text[max(0, date.start - 40):date.start + len(date.cue or "")]))
-
-
 def _is_compared(ctx: Context) -> bool:
     """An amount another is compared with: "contre 585 M€ en 2025"."""
     return bool(COMPARED.search(ctx.text[max(0, ctx.amount.start - 20):ctx.amount.start]))
@@ -416,20 +268,6 @@ def _story_date(ctx: Context, story: str | None) -> str | None:
     if ctx.budget_year and _within_story(ctx):
         return ctx.budget_year
     return None
-
-
-def _decision(sentences: "_Sentences", text: str, lead: int, dates: list[DateMention],
-              orgs: list[Mention]) -> tuple[str | None, str | None]:
-    """The date and body of the decision the lead reports (a vote, a budget, a signature), or (None, None)."""
-    for sentence in sentences.spans:
-        if sentence.start_char >= lead:
-            break
-        if DECISION.search(text[sentence.start_char:sentence.end_char]):
-            dated = [d for d in dates if sentence.start_char <= d.start < sentence.end_char]
-            bodies = [m for m in orgs if sentence.start_char <= m.start < sentence.end_char]
-            if dated and bodies:
-                return dated[0].value, bodies[0].norm
-    return None, None
 
 
 def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_how: str,
@@ -540,96 +378,19 @@ def _setting(doc: Doc, text: str, sentence: Span, previous: Span | None, orgs: l
                     bool(NATIONAL.search(sentence_text)), _runner(programmes, sentence, text))
 
 
-def _context(text: str, setting: _Setting, amount: Amount, story: "Story") -> Context:
+def _context(text: str, setting: _Setting, amount: Amount, story: Story) -> Context:
     root = setting.sentence.doc.char_span(amount.start, amount.end, alignment_mode="expand").root
     return Context(amount, text, setting.sentence, setting.sentence_text, setting.previous, setting.orgs,
                    setting.previous_orgs, story.main, setting.actors, runner=setting.runner, decision=story.decision,
                    budget_year=story.budget_year, national=setting.national, verbs=tuple(_verbs_above(root)))
 
 
-@dataclass(frozen=True)
-class Story:
-    """A dispatch's story, or an older one appended to its page: where it starts, its body, its decision's date and
-    body, and its headline's budget year."""
-
-    start: int
-    main: str | None
-    decision: tuple[str | None, str | None]
-    budget_year: str | None = None
-
-
-def _reference_year(doc: Doc, dates: list[DateMention], lead: int) -> int | None:
-    published = doc._.published
-    if published:
-        return int(str(published)[:4])
-    years = [int(d.value[:4]) for d in dates if d.start < lead]
-    return max(years) if years else None
-
-
-def _appended_start(text: str, sentences: _Sentences, dates: list[DateMention], orgs: list[Mention],
-                    lead: int, year: int | None) -> int | None:
-    """Where an older dispatch appended after the lead starts: a paragraph opening on a body, whose first sentence
-    gives a month or a day OLDER_STORY_YEARS or more before the page ("Le conseil général du Cantal a voté en mars
-    2014 …")."""
-    if year is None:
-        return None
-    for sentence in sentences.spans:
-        line_start = text.rfind("\n", 0, sentence.start_char) + 1
-        if sentence.start_char < lead or text[line_start:sentence.start_char].strip():
-            continue
-        inside = [d for d in dates if sentence.start_char <= d.start < sentence.end_char and len(d.value) >= 7]
-        named = any(sentence.start_char <= m.start < sentence.start_char + OPENING_SUBJECT for m in orgs)
-        if named and inside and int(inside[0].value[:4]) <= year - OLDER_STORY_YEARS:
-            return sentence.start_char
-    return None
-
-
-def _headline_year(text: str, dates: list[DateMention], names: list[Mention]) -> str | None:
-    """The year a headline gives its story: a budget's, a period's or the year it happens ("BP 2025 : …", "CPER
-    2015-2020 : …", "… en 2023") or an edition's ("AAPG 2024 : …")."""
-    return _line_year(text, 0, _headline_end(text), dates, names)
-
-
-def _line_year(text: str, start: int, end: int, dates: list[DateMention], names: list[Mention]) -> str | None:
-    """The year a heading (text[start:end]) gives what follows it; not a horizon ("d'ici à 2027") nor a year that is
-    part of a name ("France 2030"). A bare four-digit number in a heading is a year."""
-    cued = [d for d in dates if len(d.value) == 4 and start <= d.start and d.end <= end]
-    if cued:
-        limit = (cued[0].cue or "").startswith(HORIZON_CUES) or _is_unattached(text, cued[0])
-        return None if limit else cued[0].value
-    for bare in HEADLINE_YEAR.finditer(text, start, end):
-        if not any(m.start <= bare.start() < m.end for m in names):
-            return bare.group()
-    return None
-
-
-def _names(doc: Doc) -> list[Mention]:
-    """The names of bodies and programmes, whose years are no dates ("France 2030")."""
-    return [m for m in doc._.mentions if m.label in (PROGRAMME, "ORG")]
-
-
-def _stories(doc: Doc, text: str, sentences: _Sentences, dates: list[DateMention], orgs: list[Mention]) -> list[Story]:
-    """The dispatch's story and, when the page appends one, the older story after it, which keeps its own dates and
-    bodies."""
-    lead = lead_end(text)
-    budget_year = _headline_year(text, doc._.dates, _names(doc))
-    own = Story(0, main_body(orgs, text), _decision(sentences, text, lead, dates, orgs), budget_year)
-    start = _appended_start(text, sentences, dates, orgs, lead, _reference_year(doc, dates, lead))
-    if start is None:
-        return [own]
-    own = replace(own, main=main_body([m for m in orgs if m.start < start], text))
-    later = [m for m in orgs if m.start >= start]
-    first_date = next(d.value for d in dates if d.start >= start)
-    appended = Story(start, Counter(m.norm for m in later).most_common(1)[0][0], (first_date, later[0].norm))
-    return [own, appended]
-
-
 def _runner(programmes: list[Mention], sentence: Span, text: str) -> str | None:
     """The body that runs the money of the programme the amount's sentence names, or failing that the headline's:
     "610 M€ pour l'appel générique" is the ANR's, "LFR 2024 : 900 M€ pour l'apprentissage" the State's."""
-    headline_end = _headline_end(text)
+    end = headline_end(text)
     inside = [p for p in programmes if sentence.start_char <= p.start < sentence.end_char]
-    headline = [p for p in programmes if p.end <= headline_end]
+    headline = [p for p in programmes if p.end <= end]
     found = inside or headline
     return entry(found[0].norm).runner if found else None
 
@@ -648,18 +409,18 @@ def attribute(doc: Doc) -> list[Fact]:
     orgs = [m for m in mentions if m.label == "ORG" and not _is_affiliation(text, m, people) and not _is_source(m)]
     places = [m for m in mentions if m.region and m.label == "LOC"]
     facts, found, ranked, picks, story, lead, dated = [], [], [], [], None, lead_end(text), []
-    dates = [d for d in doc._.dates if not _is_unattached(text, d)]
+    dates = [d for d in doc._.dates if not is_unattached(text, d)]
     sentences = _Sentences(doc)
-    stories = _stories(doc, text, sentences, dates, orgs)
+    told_stories = stories(doc, text, sentences.spans, dates, orgs)
     programmes = [m for m in mentions if m.label == PROGRAMME and entry(m.norm) and entry(m.norm).runner]
-    names = _names(doc)
+    named = names(doc)
     bodies = len({m.norm for m in orgs})
     lines = text.split("\n")
-    line_starts = _line_starts(lines)
-    headline_end = _headline_end(text)
+    starts = line_starts(lines)
+    headline = headline_end(text)
     settings: dict[int, _Setting] = {}  # by sentence start: what the amounts of a sentence share, found once
     for amount in amounts:
-        told = [s for s in stories if s.start <= amount.start][-1]
+        told = [s for s in told_stories if s.start <= amount.start][-1]
         if told.start and story is not None and dated and dated[-1][0].start < told.start:
             story = None  # an appended story takes no date from the lead's
         sentence, previous = sentences.around(text, amount.start)
@@ -667,12 +428,12 @@ def attribute(doc: Doc) -> list[Fact]:
         if setting is None:
             setting = settings[sentence.start_char] = _setting(doc, text, sentence, previous, orgs, programmes)
         ctx = _context(text, setting, amount, told)
-        line = bisect_right(line_starts, amount.start) - 1
-        intro = _intro_line(lines, line)
-        ctx = replace(ctx, list_body=_list_body(lines, line_starts, line, intro, orgs, picks),
-                      list_date=_list_date(text, lines, line_starts, intro, dates, names, lead))
+        line = bisect_right(starts, amount.start) - 1
+        intro = intro_line(lines, line)
+        ctx = replace(ctx, list_body=list_body(lines, starts, line, intro, orgs, picks),
+                      list_date=list_date(text, lines, starts, intro, dates, named, lead))
         body, role, body_how = _body(ctx)
-        ranked.append(candidates(_place(ctx, told, lines[line], line_starts[line], (headline_end, lead)), orgs, body))
+        ranked.append(candidates(_place(ctx, told, lines[line], starts[line], (headline, lead)), orgs, body))
         picks.append((amount.end, body))
         chosen, margin = rank(ranked[-1])
         if chosen != body:
@@ -687,7 +448,7 @@ def attribute(doc: Doc) -> list[Fact]:
             story = date
         region, region_how = _region(doc, ctx, body, places, amounts)
         values = _features(doc, ctx, dates, amounts, told, (body, body_how), (date, date_how), region_how,
-                           (bodies, margin), (headline_end, lead))
+                           (bodies, margin), (headline, lead))
         found.append(values)
         facts.append(Fact(amount.value, amount.value_max, amount.currency, amount.qualifier, amount.per, body, role,
                           date, region, ctx.sentence_text.strip(), amount.start, amount.end,
@@ -705,7 +466,7 @@ def _place(ctx: Context, told: Story, line: str, line_start: int, bounds: tuple[
     return Place(ctx.text, ctx.amount, (ctx.sentence.start_char, ctx.sentence.end_char), previous,
                  (line_start, line_start + len(line)), *bounds, subjects,
                  any(FUNDER_VERBS.match(v.text) for v in ctx.verbs),
-                 any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, _is_listed(line),
+                 any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, is_listed(line),
                  bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1], ctx.sentence.doc)
 
 
@@ -730,12 +491,12 @@ def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Am
 
 def _headline_bodies(facts: list[Fact], text: str) -> list[Fact]:
     """A headline amount that names no body takes the one its repeat in the lead paragraph gives."""
-    headline_end, lead = _headline_end(text), lead_end(text)
-    repeats = [f for f in facts if headline_end <= f.start < lead and f.body]
+    end, lead = headline_end(text), lead_end(text)
+    repeats = [f for f in facts if end <= f.start < lead and f.body]
     out = []
     for fact in facts:
         same = [f for f in repeats if (f.amount, f.currency) == (fact.amount, fact.currency)]
-        if fact.start < headline_end and fact.body is None and same:
+        if fact.start < end and fact.body is None and same:
             fact = replace(fact, body=same[0].body, body_role=same[0].body_role)
         out.append(fact)
     return out

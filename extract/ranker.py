@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
+from extract.cues import AGENT_BEFORE, CLAUSE_BREAK
 from extract.data import load_json
 from extract.knowledge import entry
 from extract.types import Amount, Mention
@@ -31,8 +32,6 @@ MAX_PATH = 8
 ADJACENT = 45
 # A body this close after the amount, linked by "de" or "par", owns it ("12 M€ de la Région").
 OWNER_AFTER = 25
-CLAUSE_BREAK = re.compile(r"[;.:]|\b(?:et|dont|contre|ou|mais)\b")
-AGENT_BEFORE = re.compile(r"\bpar (?:la |le |les |l')?$")
 OWNER_GAP = re.compile(r"\s*(?:de|par)\s+(?:la |le |l'|les |du )?")
 
 

@@ -1,0 +1,68 @@
+"""The words attribution reads around an amount (extract/data/cues.json), compiled once.
+
+Each list of cues.json is a set of regular-expression alternatives matched case-insensitively; adding a verb or a cue
+is a change of that file. The patterns below say where each list is looked for.
+"""
+
+import re
+
+from extract.data import load_json
+
+__all__ = ["CUES", "FUNDER_VERBS", "RECIPIENT_VERBS", "ANAPHORA", "COMPARISON", "COMPARED", "ROLE_BEFORE", "NATIONAL",
+           "UNATTACHED_DATE", "DECISION", "CONTINUATION", "PART_OF", "AFTER_BODY", "AGENT_BEFORE", "CLAUSE_BREAK",
+           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "role_of"]
+
+CUES = load_json("cues.json")
+
+
+def _words(name: str) -> str:
+    """The alternatives of one list of cues.json, as a regular-expression group."""
+    return "(?:" + "|".join(CUES[name]) + ")"
+
+
+# Verbs of giving and of receiving money (stems: a word starting with one counts).
+FUNDER_VERBS = re.compile(rf"^{_words('funder_verbs')}", re.I)
+RECIPIENT_VERBS = re.compile(rf"^{_words('recipient_verbs')}", re.I)
+# Words taking up a body named before: "il", "l'établissement".
+ANAPHORA = re.compile(rf"\b{_words('anaphora')}\b", re.I)
+# A date after one of these, later than the amount, dates what the amount is compared with: "en baisse de 12 M€
+# par rapport au budget 2021", "7 450 euros, contre 7 700 euros en 2021".
+COMPARISON = re.compile(rf"\b{_words('comparison')}\b", re.I)
+# An amount after these is what another is compared with: it takes no date from the sentence before.
+COMPARED = re.compile(rf"\b{_words('compared')}\s+(?:(?:les|la|le|l'|des|un|une)\s+)?$", re.I)
+# A person's role right before an organisation in brackets: "son président (CFDT)", "la vice-présidente (PS)".
+ROLE_BEFORE = re.compile(rf"\b{_words('role_before')}\w*(?:\s+{_words('role_qualifiers')})?$", re.I)
+# A sentence about the whole country: its amounts are not the dispatch's region's.
+NATIONAL = re.compile(rf"\b{_words('national')}\b", re.I)
+# Dates that do not date an amount: "depuis sa mise en place fin 2019", "créé en 2014".
+UNATTACHED_DATE = re.compile(rf"\b{_words('unattached_date')}\b[^,.;:()\n]{{0,30}}$", re.I)
+# A lead reporting one decision (a vote, a budget, a signature): every amount of the story is part of it.
+DECISION = re.compile(rf"\b{_words('decision')}\w*", re.I)
+# Table lines and sentences that break down the story's amount ("dont", "sur cette enveloppe").
+CONTINUATION = re.compile(rf"^(?:[^\s:]{{1,3}}\s)?{_words('continuation')}", re.I)
+# An amount after these breaks down or restates the one before it: "593 M€ sur 2021-2027, dont 210 M€".
+PART_OF = re.compile(rf"\b{_words('part_of')}\b", re.I)
+# A body named right after the amount: "dont 187 M€ par l'État", "les 500 M€ versés par la Région".
+AFTER_BODY = re.compile(rf"[ ]*(?:{_words('given')}e?s?[ ]+)?(?P<link>par|de)[ ]+(?:la |le |l'|les |du )?$")
+# The agent's "par" right before a body: "financé par la Région".
+AGENT_BEFORE = re.compile(r"\bpar (?:la |le |les |l')?$")
+# What parts a body from an amount after it: a clause's end or a word joining another clause.
+CLAUSE_BREAK = re.compile(rf"[;.:]|\b{_words('clause_break')}\b")
+# ... and, for a body standing right before its amount, a figure or a word opening an aside too.
+GAP_BREAK = re.compile(rf"[;.:\d]|\b{_words('clause_break')}\b|\b{_words('gap_break')}\b")
+# Cues of a horizon: "d'ici à 2030", "à l'horizon 2027".
+GOAL_CUES = tuple(CUES["goal"])
+# ... and a heading's year after these is a horizon or a limit, not the year of what follows.
+HORIZON_CUES = GOAL_CUES + tuple(CUES["horizon"])
+# Marks that open a list line.
+BULLETS = tuple(CUES["bullets"])
+
+
+def role_of(words) -> str | None:
+    """"recipient" when one of these words is a verb of receiving, else "funder" when one is of giving, else None."""
+    words = list(words)
+    if any(RECIPIENT_VERBS.match(w) for w in words):
+        return "recipient"
+    if any(FUNDER_VERBS.match(w) for w in words):
+        return "funder"
+    return None
