@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.evaluate import evaluate
+from extract.bodies import canonical
+from extract.knowledge import PROGRAMME, entry
+from pipelines.evaluate import evaluate, load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ("gold", "dev", "realistic")
@@ -31,3 +33,12 @@ def test_figure_stays_above_its_floor(figures, corpus, name):
 @pytest.mark.parametrize("corpus", SETS)
 def test_baseline_names_every_figure(figures, corpus):
     assert set(BASELINES[corpus]["floors"]) == set(figures[corpus])
+
+
+@pytest.mark.parametrize("corpus", SETS)
+def test_no_gold_body_is_a_programme(corpus):
+    """A programme, fund, plan or law is never a fact's body (the contract): its money is its runner's."""
+    named = [(article.id, fact["span"], body) for article in load_gold([str(ROOT / "corpus" / corpus)])
+             for fact in article.facts for body in (fact["body"] if isinstance(fact["body"], list) else [fact["body"]])
+             if body and (known := entry(canonical(body) or body)) and known.label == PROGRAMME]
+    assert named == []
