@@ -1,6 +1,8 @@
 """Entities: the statistical model's people and organisations, trimmed and filtered, merged with the gazetteers."""
 
 import re
+import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 from typing import Callable
 
@@ -157,6 +159,42 @@ def _model_mentions(doc: Doc) -> list[Mention]:
     return [m for m in found if m is not None]
 
 
+# An acronym a text defines in brackets right after a body's name: "la Communauté urbaine de Bordeaux (CUB)".
+DEFINED_ACRONYM = re.compile(r"[ ]?\((?P<acronym>[A-ZÉÈ][A-Za-zÉÈé0-9&]{1,9})\)")
+
+
+def _defined_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Mentions with every acronym the text defines after a body's name standing for that body: each mention of it
+    takes the body's name and region, and each use of it the model missed becomes a mention. An acronym the
+    knowledge base knows as another body is left to it."""
+    defined = {}
+    for m in mentions:
+        found = DEFINED_ACRONYM.match(text, m.end) if m.label == "ORG" else None
+        if found and _abbreviates(found.group("acronym"), m.text) and canonical(found.group("acronym")) in (None, m.norm):
+            defined.setdefault(found.group("acronym"), m)
+    if not defined:
+        return mentions
+    out = [replace(m, label="ORG", norm=defined[m.text].norm, region=defined[m.text].region)
+           if m.label in ("ORG", "LOC") and m.text in defined and m.norm == m.text else m for m in mentions]
+    for acronym, body in defined.items():
+        for use in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
+            mention = Mention("ORG", acronym, body.norm, use.start(), use.end(), body.region)
+            if not _overlaps(mention, out):
+                out.append(mention)
+    return sorted(out, key=lambda m: m.start)
+
+
+def _abbreviates(acronym: str, name: str) -> bool:
+    """The acronym's letters are, in order, initials of the name's words: "CUB" for "Communauté urbaine de Bordeaux",
+    not "DVD" (an affiliation) for "Département de la Manche"."""
+    initials = iter(_folded(word[0]) for word in re.split(r"[\s'’-]+", name) if word)
+    return " " in name and all(letter in initials for letter in _folded(acronym) if letter.isalpha())
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
+
+
 def _overlaps(mention: Mention, others: list[Mention]) -> bool:
     return any(mention.start < o.end and o.start < mention.end for o in others)
 
@@ -186,7 +224,7 @@ def find_entities(doc: Doc, known_in: Callable[[str], list[Span]] = known_spans)
                   if s.label_ != PROGRAMME and is_budget_act(text, s)]  # a budget act is a law, like a programme
     gazetteer += [p for p in places if not _overlaps(p, gazetteer)]
     model = [m for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]
-    return sorted(gazetteer + model, key=lambda m: m.start), main
+    return _defined_acronyms(text, sorted(gazetteer + model, key=lambda m: m.start)), main
 
 
 @Language.factory(ENTITIES_COMPONENT)

@@ -353,6 +353,11 @@ def _as_institution(place: Mention) -> Mention:
     return Mention("ORG", place.text, f"Région {place.region}", place.start, place.end, place.region)
 
 
+def _as_runner(programme: Mention) -> Mention:
+    """A programme named as the subject of a verb acts through the body that runs it: "le Feder finance 12 M€"."""
+    return Mention(PROGRAMME, programme.text, entry(programme.norm).runner, programme.start, programme.end)
+
+
 @dataclass(frozen=True)
 class _Setting:
     """What the amounts of one sentence share (see Context)."""
@@ -372,10 +377,20 @@ def _setting(doc: Doc, text: str, sentence: Span, previous: Span | None, orgs: l
     in_sentence = _inside(orgs, sentence)
     regions = [_as_institution(m) for m in _inside(doc._.mentions, sentence)
                if m.label == "LOC" and m.region and names_region(m.text)]
-    actors = sorted(in_sentence + regions, key=lambda m: m.start)
+    runners = [_as_runner(p) for p in _inside(programmes, sentence)]
+    actors = sorted(in_sentence + regions + runners, key=lambda m: m.start)
     sentence_text = text[sentence.start_char:sentence.end_char]
     return _Setting(sentence, sentence_text, previous, in_sentence, _inside(orgs, previous), actors,
-                    bool(NATIONAL.search(sentence_text)), _runner(programmes, sentence, text))
+                    _is_national(text, sentence, names(doc)), _runner(programmes, sentence, text))
+
+
+def _is_national(text: str, sentence: Span, named: list[Mention]) -> bool:
+    """A sentence about the whole country: a national word, or a national body's name ("l'Agence nationale de la
+    recherche"); "nationale" in the name of a body of one region ("l'École nationale supérieure d'architecture de
+    Nantes") says nothing of the sentence's scope."""
+    inside = [m for m in named if sentence.start_char <= m.start < sentence.end_char and m.region]
+    return any(not any(m.start <= cue.start() < m.end for m in inside)
+               for cue in NATIONAL.finditer(text, sentence.start_char, sentence.end_char))
 
 
 def _context(text: str, setting: _Setting, amount: Amount, story: Story) -> Context:

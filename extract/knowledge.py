@@ -2,7 +2,9 @@
 
 Each entry of `data/kb.json` has a canonical name, a kind (region, département, university, operator, ministry,
 programme…), the region it belongs to, and its aliases, acronyms and former names. A `PhraseMatcher` finds them in a
-doc: acronyms and one-word names as written, longer names whatever their case. A matched span carries its label
+doc: acronyms and one-word names as written, longer names whatever their case. Names that follow a pattern rather
+than a list (the State budget's programmes by their number: "P150", "programme 231") are spaCy token patterns of the
+entry (`patterns`), found by a `Matcher`. A matched span carries its label
 (`ORG` for a body, `PROG` for a programme, call, fund, plan or law) and the canonical name as its `kb_id_`.
 """
 
@@ -11,7 +13,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -73,17 +75,20 @@ class KnowledgeMatcher:
         self.make_doc = nlp.make_doc
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.patterns = Matcher(nlp.vocab)
         for section in ("bodies", "programmes"):
             for row in _data()[section]:
                 exact, folded = _forms(row)
                 self.exact.add(row["name"], list(nlp.tokenizer.pipe(exact)))
                 self.folded.add(row["name"], list(nlp.tokenizer.pipe(folded)))
+                if row.get("patterns"):
+                    self.patterns.add(row["name"], row["patterns"])
 
     def __call__(self, doc: Doc) -> list[Span]:
         """The longest names found, without overlaps, each labelled ORG or PROG with its canonical name as kb_id."""
         vocab: Vocab = doc.vocab
         spans = []
-        for matcher in (self.exact, self.folded):
+        for matcher in (self.exact, self.folded, self.patterns):
             for match_id, start, end in matcher(doc):
                 if _stands_alone(doc, start, end):
                     name = vocab.strings[match_id]

@@ -78,6 +78,13 @@ BODIES = [
          "705 M€", "body", "ANR"),
     case("PLFR 2025 : les crédits de l'apprentissage revus\nLe texte arrive au Sénat.\n• +310 M€ d'AE pour le "
          "programme 103\n• -45 M€ de CP pour le programme 102", "+310 M€", "body", "État"),
+    # ... a State budget programme named by its number is the State's, wherever the headline points.
+    case("Côté vie étudiante, le P231 progresse de 38 M€ en crédits de paiement.", "38 M€", "body", "État"),
+    # A programme the amount's verb has for subject acts through its runner, whoever else the sentence names.
+    case("Le Feder finance à hauteur de 12 M€ le nouveau bâtiment, a indiqué la présidente de l'université de Tours.",
+         "12 M€", "body", "Union européenne"),
+    case("Le P172 gagne 85 M€ en crédits de paiement, selon le président de l'université de Strasbourg.", "85 M€",
+         "body", "État"),
     case("Une enveloppe de 6 M€ pour former les demandeurs d'emploi\nLa région Bretagne a voté le 4 mai 2020 une "
          "enveloppe de 6 M€ pour former les demandeurs d'emploi.", "6 M€", "body", "Région Bretagne",
          published="2020-05-06"),

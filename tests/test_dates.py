@@ -84,6 +84,8 @@ RELATIVE = [
     case("le 9 février 2022, puis aujourd'hui ; le même jour", "2022-02-09", "2021-03-05", "2022-02-09"),
     case("une perte en 2019, contre 110 M€ un an plus tôt", "2019", "2018"),
     case("voté en 2020, puis revu l'année suivante", "2020", "2021"),
+    case("une dotation de 2 M€ en 2021, le double de celle versée deux ans plus tôt", "2021", "2019"),
+    case("un budget 2023 en hausse de 4 % sur l'exercice précédent", "2023", "2022"),
 ]
 
 # Without a publication date a relative expression has no value: it is left out, never guessed.

@@ -33,6 +33,11 @@ KNOWN_NAMES = [
     case("le PIA 4 et le FSE+", [("PIA 4", "PROG", "PIA"), ("FSE+", "PROG", "FSE")]),
     case("l'appel à projets générique", [("appel à projets générique", "PROG", "AAPG")]),
     case("au titre du contrat de plan État-région", [("contrat de plan État-région", "PROG", "CPER")]),
+    # The State budget's programmes go by their number: a pattern of the knowledge base, not a list of names.
+    case("le P150 et le programme n° 231", [("P150", "PROG", "Programme du budget de l'État"),
+                                           ("programme n° 231", "PROG", "Programme du budget de l'État")]),
+    case("le BOP 102 régional", [("BOP 102", "PROG", "Programme du budget de l'État")]),
+    case("le programme 2024 de l'agence", [], "a year after 'programme' is no budget programme"),
 ]
 
 
@@ -170,6 +175,8 @@ NEVER_ORGANISATIONS = [
     case("La LFI 2024 et le PLFR prévoient 10 M€ ; le DM1 ajoute 2 M€ au compte administratif (CA).", set(),
          "budget acts"),
     case("En LFI, le programme 150 reçoit 14 Md€.", set(), "a budget act after 'en'"),
+    case("Le P172 « Recherches scientifiques et technologiques pluridisciplinaires » perd 12 M€.", set(),
+         "a budget programme"),
     case("Les députés de La France insoumise ont voté contre.", {"LFI"}, "the party under its name"),
     case("Sénatrice de la Drôme depuis 2020, elle préside la commission.", set(), "a side box's title"),
     case("Président de l'université de Lille, il a présenté le budget.", {"Université de Lille"}, "a title before a body"),
@@ -182,6 +189,26 @@ NEVER_ORGANISATIONS = [
 @pytest.mark.parametrize("text, want", NEVER_ORGANISATIONS)
 def test_never_organisations(nlp, text, want):
     assert {m.norm for m in mentions(nlp, text) if m.label == "ORG"} == want
+
+
+# An acronym the text defines in brackets after a body's name stands for that body wherever the text uses it.
+DEFINED_ACRONYMS = [
+    case("L'Association régionale des missions locales (ARML) alerte : selon l'ARML, 1,2 M€ manquent.",
+         [("Association régionale des missions locales", "Association régionale des missions locales"),
+          ("ARML", "Association régionale des missions locales"), ("ARML", "Association régionale des missions "
+                                                                  "locales")], "an unknown body"),
+    case("La Communauté urbaine de Bordeaux (CUB) signe avec la CDC. La CUB prendra 4 M€ à sa charge.",
+         [("Communauté urbaine de Bordeaux", "Bordeaux Métropole"), ("CUB", "Bordeaux Métropole"),
+          ("CDC", "Caisse des dépôts"), ("CUB", "Bordeaux Métropole")], "a former name of a known body"),
+    case("Le président du Département de la Manche (DVD) a annoncé 2 M€. Le groupe DVD a voté pour.",
+         [("Département de la Manche", "Département de la Manche"), ("DVD", "DVD")],
+         "an affiliation, not the name's initials"),
+]
+
+
+@pytest.mark.parametrize("text, want", DEFINED_ACRONYMS)
+def test_defined_acronyms_stand_for_their_body(nlp, text, want):
+    assert [(m.text, m.norm) for m in mentions(nlp, text) if m.label == "ORG"] == want
 
 
 def test_programmes_are_never_organisations(nlp):
