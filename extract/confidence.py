@@ -9,9 +9,10 @@ way each field was found, counts of bodies, dates and amounts around the amount,
 import math
 from functools import lru_cache
 
+from extract.cues import BULLETS
 from extract.data import load_json
 
-__all__ = ["features", "probability", "load_model", "MODEL_FILE"]
+__all__ = ["features", "log_odds", "probability", "load_model", "MODEL_FILE"]
 
 MODEL_FILE = "confidence.json"
 # Counts are capped and scaled to [0, 1]: beyond these, one more body, date or amount says little more.
@@ -23,8 +24,6 @@ MAX_DISPATCH_BODIES = 8
 MAX_DISPATCH_AMOUNTS = 20
 # A body the ranker puts this far ahead of the next (in log-odds) is as sure as the ranking gets.
 MAX_MARGIN = 4.0
-# Marks that open a list line (shared with attribution, in cues.json).
-BULLETS = tuple(load_json("cues.json")["bullets"])
 
 
 def features(*, body: str | None, body_how: str, date: str | None, date_how: str, region_how: str,
@@ -51,13 +50,20 @@ def features(*, body: str | None, body_how: str, date: str | None, date_how: str
 
 @lru_cache(maxsize=1)
 def load_model() -> dict:
-    """The shipped model: {"features": [...], "weights": [...], "intercept": float, ...}."""
+    """The shipped model: {"features": [...], "weights": [...], "intercept": float, "scale": float, "shift": float,
+    ...}; scale and shift recalibrate the regression's log-odds, as fitted on held-out folds."""
     return load_json(MODEL_FILE)
 
 
-def probability(values: dict[str, float], model: dict | None = None) -> float:
-    """The model's probability for these features (the shipped model unless one is given)."""
-    model = model or load_model()
+def log_odds(values: dict[str, float], model: dict) -> float:
+    """The regression's log-odds for these features, before recalibration."""
     weights = dict(zip(model["features"], model["weights"]))
-    score = model["intercept"] + sum(weights.get(name, 0.0) * value for name, value in values.items())
+    return model["intercept"] + sum(weights.get(name, 0.0) * value for name, value in values.items())
+
+
+def probability(values: dict[str, float], model: dict | None = None) -> float:
+    """The model's probability for these features (the shipped model unless one is given): the regression's log-odds
+    scaled and shifted as fitted on held-out folds."""
+    model = model or load_model()
+    score = model.get("scale", 1.0) * log_odds(values, model) + model.get("shift", 0.0)
     return 1.0 / (1.0 + math.exp(-score))

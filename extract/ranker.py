@@ -55,6 +55,8 @@ class Place:
     main: str | None
     decision: str | None
     doc: Doc | None = None
+    runners: tuple[Mention, ...] = ()  # the programmes of the sentence, each named by the body that runs it
+    runner: str | None = None  # the body running the programme of the sentence, or else of the headline
 
 
 def _inside(mentions: list[Mention], span: tuple[int, int] | None) -> list[Mention]:
@@ -191,16 +193,28 @@ def _story(place: Place, around: _Around, norm: str, mentions: list[Mention], or
             "state, national sentence": kind == "state" and place.national}
 
 
+def _runs(place: Place, norm: str) -> dict[str, float]:
+    """Whether the candidate runs a programme the sentence (or failing that the headline) names, and one that is the
+    subject of a verb governing the amount."""
+    runs = [r for r in place.runners if r.norm == norm]
+    return {"runs a programme of the sentence": bool(runs), "runs the programme named": norm == place.runner,
+            "runs a programme subject": any(s <= r.start < e for r in runs for s, e, _ in place.subjects)}
+
+
 def candidates(place: Place, orgs: list[Mention], picked: str | None) -> list[tuple[str | None, dict[str, float]]]:
-    """Every body the page names, "none" (None), and the body the cascade picked, each with its features."""
+    """Every body the page names, the bodies running the programmes named, "none" (None), and the body the cascade
+    picked, each with its features."""
     by_name = _by_name(orgs)
     around = _around(place, orgs)
     out = []
     for norm, mentions in by_name.items():
         values = {**_position(place, around, norm, mentions), **_story(place, around, norm, mentions, orgs),
-                  "picked": norm == picked}
+                  **_runs(place, norm), "picked": norm == picked}
         out.append((norm, values))
-    if picked is not None and picked not in by_name:
+    runners = {r.norm for r in place.runners} | ({place.runner} if place.runner else set())
+    for norm in sorted(runners - set(by_name)):
+        out.append((norm, {**_runs(place, norm), "picked": norm == picked, "named nowhere": True}))
+    if picked is not None and picked not in by_name and picked not in runners:
         out.append((picked, {"picked": True, "picked, named nowhere": True}))
     out.append((None, {"none": True, "none, no body in sentence": not around.sentence, "none, national": place.national,
                        "none, per unit": place.amount.per is not None, "none, no main body": place.main is None,
