@@ -12,7 +12,7 @@ from functools import lru_cache
 from extract.cues import BULLETS
 from extract.data import load_json
 
-__all__ = ["features", "log_odds", "probability", "load_model", "MODEL_FILE"]
+__all__ = ["features", "log_terms", "probability", "load_model", "MODEL_FILE"]
 
 MODEL_FILE = "confidence.json"
 # Counts are capped and scaled to [0, 1]: beyond these, one more body, date or amount says little more.
@@ -50,20 +50,26 @@ def features(*, body: str | None, body_how: str, date: str | None, date_how: str
 
 @lru_cache(maxsize=1)
 def load_model() -> dict:
-    """The shipped model: {"features": [...], "weights": [...], "intercept": float, "scale": float, "shift": float,
-    ...}; scale and shift recalibrate the regression's log-odds, as fitted on held-out folds."""
+    """The shipped model: {"features": [...], "weights": [...], "intercept": float, "recalibration": [a, b, c], ...};
+    the regression's probability p becomes that of a·ln p + b·ln(1 - p) + c, as fitted on held-out folds."""
     return load_json(MODEL_FILE)
 
 
-def log_odds(values: dict[str, float], model: dict) -> float:
-    """The regression's log-odds for these features, before recalibration."""
-    weights = dict(zip(model["features"], model["weights"]))
-    return model["intercept"] + sum(weights.get(name, 0.0) * value for name, value in values.items())
+def log_terms(p: float) -> tuple[float, float]:
+    """The logarithms of p and of 1 - p (kept away from 0): what the recalibration weighs."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p), math.log(1 - p)
 
 
 def probability(values: dict[str, float], model: dict | None = None) -> float:
-    """The model's probability for these features (the shipped model unless one is given): the regression's log-odds
-    scaled and shifted as fitted on held-out folds."""
+    """The model's probability for these features (the shipped model unless one is given), recalibrated as fitted
+    on held-out folds."""
     model = model or load_model()
-    score = model.get("scale", 1.0) * log_odds(values, model) + model.get("shift", 0.0)
-    return 1.0 / (1.0 + math.exp(-score))
+    weights = dict(zip(model["features"], model["weights"]))
+    score = model["intercept"] + sum(weights.get(name, 0.0) * value for name, value in values.items())
+    found = 1.0 / (1.0 + math.exp(-score))
+    if "recalibration" not in model:
+        return found
+    low, high, constant = model["recalibration"]
+    ln_p, ln_q = log_terms(found)
+    return 1.0 / (1.0 + math.exp(-(low * ln_p + high * ln_q + constant)))

@@ -11,6 +11,8 @@ from extract import text_of
 from extract.confidence import features, probability
 from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, COMPARED, COMPARISON, CONTINUATION, FUNDER_VERBS,
                           GAP_BREAK, GOAL_CUES, NATIONAL, PART_OF, RECIPIENT_VERBS, ROLE_BEFORE, role_of)
+from extract.dating import MODEL_FILE as DATES_MODEL
+from extract.dating import DateSetting, date_candidates
 from extract.entities import lead_end
 from extract.knowledge import PROGRAMME, entry
 from extract.lists import TABLE_GAP, TABLE_LABEL, intro_line, is_listed, line_starts, list_body, list_date
@@ -19,13 +21,14 @@ from extract.regions import names_region
 from extract.stories import Story, headline_end, is_unattached, names, stories
 from extract.types import Amount, DateMention, Fact, Mention
 
-__all__ = ["attribute", "FACTS_COMPONENT", "FEATURES_KEY", "CANDIDATES_KEY"]
+__all__ = ["attribute", "FACTS_COMPONENT", "FEATURES_KEY", "CANDIDATES_KEY", "DATE_CANDIDATES_KEY"]
 
 FACTS_COMPONENT = "depeches_facts_v1"
 # Where a doc keeps the confidence features of its facts, in their order (read by evaluation and training)...
 FEATURES_KEY = "depeches_fact_features"
-# ... and the body candidates of each, with their features.
+# ... and the body candidates of each, with their features, and its date candidates.
 CANDIDATES_KEY = "depeches_body_candidates"
+DATE_CANDIDATES_KEY = "depeches_date_candidates"
 
 # Kinds of body (kb.json) that report on others' money rather than hold their own: never a fact's body.
 SOURCE_KINDS = {"court", "inspection", "parliament"}
@@ -423,7 +426,7 @@ def attribute(doc: Doc) -> list[Fact]:
     people = [m for m in mentions if m.label == "PER"]
     orgs = [m for m in mentions if m.label == "ORG" and not _is_affiliation(text, m, people) and not _is_source(m)]
     places = [m for m in mentions if m.region and m.label == "LOC"]
-    facts, found, ranked, picks, story, lead, dated = [], [], [], [], None, lead_end(text), []
+    facts, found, ranked, dated_ranked, picks, story, lead, dated = [], [], [], [], [], None, lead_end(text), []
     dates = [d for d in doc._.dates if not is_unattached(text, d)]
     sentences = _Sentences(doc)
     told_stories = stories(doc, text, sentences.spans, dates, orgs)
@@ -457,11 +460,17 @@ def attribute(doc: Doc) -> list[Fact]:
         date, date_how = _date(ctx, dates, amounts, body_how, story)
         if date_how == "none" and (total := _total_date(ctx, amounts, dated)):
             date, date_how = total, "total"
-        if date:
-            dated.append((amount, date))
+        region, region_how = _region(doc, ctx, body, places, amounts)
+        elsewhere = region_how == "adjacent" and doc._.main_region is not None and region != doc._.main_region
+        dated_ranked.append(date_candidates(_date_setting(ctx, dates, told, story, (date, date_how),
+                                                          (is_listed(lines[line]), elsewhere), (headline, lead))))
         if story is None and amount.start < lead and date_how in ("own", "sentence") and not _is_compared(ctx):
             story = date
-        region, region_how = _region(doc, ctx, body, places, amounts)
+        chosen, _ = rank(dated_ranked[-1], DATES_MODEL)
+        if chosen != date:
+            date, date_how = chosen, "ranked"
+        if date:
+            dated.append((amount, date))
         values = _features(doc, ctx, dates, amounts, told, (body, body_how), (date, date_how), region_how,
                            (bodies, margin), (headline, lead))
         found.append(values)
@@ -470,6 +479,7 @@ def attribute(doc: Doc) -> list[Fact]:
                           round(probability(values), 2)))
     doc.user_data[FEATURES_KEY] = found
     doc.user_data[CANDIDATES_KEY] = ranked
+    doc.user_data[DATE_CANDIDATES_KEY] = dated_ranked
     return _headline_bodies(facts, text)
 
 
@@ -484,6 +494,33 @@ def _place(ctx: Context, told: Story, line: str, line_start: int, bounds: tuple[
                  any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, is_listed(line),
                  bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1], ctx.sentence.doc,
                  tuple(m for m in ctx.actors if m.label == PROGRAMME), ctx.runner)
+
+
+def _date_setting(ctx: Context, dates: list[DateMention], told: Story, story: str | None, rules: tuple[str | None, str],
+                  line: tuple[bool, bool], bounds: tuple[int, int]) -> DateSetting:
+    """What the date ranker looks at around one amount; `rules` holds the rules' date and how they found it, `story`
+    the date of the lead's first dated amount, `line` whether the amount is a list line and whether a place next to
+    it names another region than the dispatch's, `bounds` where the headline and the lead end."""
+    start, end = ctx.sentence.start_char, ctx.sentence.end_char
+    in_sentence = tuple(d for d in dates if start <= d.start < end)
+    flags = {"unit amount": ctx.amount.per is not None, "compared": _is_compared(ctx), "national": ctx.national,
+             "list line": line[0], "another region": line[1], "continues": _continues(ctx), "headline": ctx.amount.start < bounds[0],
+             "lead": bounds[0] <= ctx.amount.start < bounds[1], "appended story": told.start > 0,
+             "no body": ctx.body is None, "main body": ctx.body is not None and ctx.body == ctx.main_body,
+             "no date in sentence": not in_sentence, "a bound": ctx.amount.qualifier in ("min", "max")}
+    lead = _lead_of(ctx.text, told, bounds[1])
+    return DateSetting(ctx.amount, *rules, in_sentence, told.budget_year, told.decision[0],
+                       ctx.body is not None and ctx.body == told.decision[1], story, ctx.list_date,
+                       frozenset(name for name, on in flags.items() if on),
+                       tuple(d for d in dates if told.start <= d.start < lead))
+
+
+def _lead_of(text: str, told: Story, lead: int) -> int:
+    """Where the lead of a story ends: the dispatch's lead, or an appended story's first paragraph."""
+    if not told.start:
+        return lead
+    end = text.find("\n", told.start)
+    return len(text) if end < 0 else end
 
 
 def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Amount], told: Story,

@@ -32,10 +32,11 @@ class Extraction:
     facts: list[Fact] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     main_region: str | None = None
-    # The confidence features of each fact, in the order of `facts` (extract/confidence.py), and its body
-    # candidates with their features (extract/ranker.py).
+    # The confidence features of each fact, in the order of `facts` (extract/confidence.py), its body candidates
+    # with their features (extract/ranker.py) and its date candidates (extract/dating.py).
     features: list[dict[str, float]] = field(default_factory=list)
     candidates: list[list[tuple[str | None, dict[str, float]]]] = field(default_factory=list)
+    date_candidates: list[list[tuple[str | None, dict[str, float]]]] = field(default_factory=list)
 
 
 # A full stop after a currency sign ends the sentence: "48 M€." is "48", "M€", "." (the model keeps "M€." whole).
@@ -98,16 +99,18 @@ def _extraction(doc: Doc, details: bool = False) -> Extraction:
     mentions = list(doc._.mentions)
     mentions += [Mention("MONEY", a.text, _money_norm(a.value, a.currency), a.start, a.end) for a in doc._.amounts]
     mentions += [Mention("DATE", d.text, d.value, d.start, d.end) for d in doc._.dates]
-    found = ([], [])
+    found = ([], [], [])
     if details:
-        found = (doc.user_data.get(facts.FEATURES_KEY, []), doc.user_data.get(facts.CANDIDATES_KEY, []))
+        found = tuple(doc.user_data.get(key, []) for key in (facts.FEATURES_KEY, facts.CANDIDATES_KEY,
+                                                              facts.DATE_CANDIDATES_KEY))
     return Extraction(list(doc._.facts), sorted(mentions, key=lambda m: (m.start, m.label)), doc._.main_region, *found)
 
 
 def extract_docs(nlp: Language, items: Iterable[tuple[str, str | None]], batch_size: int = BATCH_SIZE,
                  details: bool = False) -> Iterator[Extraction]:
     """Extract (clean text, publication date) pairs in batches, yielding one Extraction per item, in order; with
-    `details`, each also holds its facts' confidence features and body candidates (for evaluation and training)."""
+    `details`, each also holds its facts' confidence features and body and date candidates (for evaluation and
+    training)."""
     def docs():
         for text, published in items:
             doc = nlp.make_doc(text)

@@ -222,26 +222,29 @@ def candidates(place: Place, orgs: list[Mention], picked: str | None) -> list[tu
     return out
 
 
-@lru_cache(maxsize=1)
-def load_model() -> dict:
-    """The shipped ranker: {"features": [...], "weights": [...], ...} (no intercept: it would not change a
-    ranking)."""
-    return load_json(MODEL_FILE)
+@lru_cache(maxsize=None)
+def load_model(name: str = MODEL_FILE) -> dict:
+    """A shipped ranker, the body ranker by default: {"features": [...], "weights": [...], ...} (no intercept: it
+    would not change a ranking); {} when none has been trained yet."""
+    try:
+        return load_json(name)
+    except FileNotFoundError:
+        return {}
 
 
 def _weights(model: dict) -> dict[str, float]:
-    return dict(zip(model["features"], model["weights"]))
+    return dict(zip(model.get("features", ()), model.get("weights", ())))
 
 
-@lru_cache(maxsize=1)
-def _shipped_weights() -> dict[str, float]:
-    return _weights(load_model())
+@lru_cache(maxsize=None)
+def _shipped_weights(name: str = MODEL_FILE) -> dict[str, float]:
+    return _weights(load_model(name))
 
 
-def rank(found: list[tuple[str | None, dict[str, float]]], model: dict | None = None) -> tuple[str | None, float]:
-    """The candidate with the highest score (the shipped model unless one is given; between equal scores, the
-    first) and its margin over the next best (0 when alone)."""
-    weights = _weights(model) if model else _shipped_weights()
+def rank(found: list[tuple[str | None, dict[str, float]]], model: dict | str | None = None) -> tuple[str | None, float]:
+    """The candidate with the highest score and its margin over the next best (0 when alone); between equal scores,
+    the first. `model` is a model, or the file name of a shipped one (the body ranker's by default)."""
+    weights = _weights(model) if isinstance(model, dict) else _shipped_weights(model or MODEL_FILE)
     if not weights:  # no model trained yet: the cascade's pick
         return next(norm for norm, values in found if values.get("picked")), 0.0
 
@@ -255,6 +258,6 @@ def rank(found: list[tuple[str | None, dict[str, float]]], model: dict | None = 
     return found[best][0], (scores[best] - max(others)) if others else 0.0
 
 
-def choose(found: list[tuple[str | None, dict[str, float]]], model: dict | None = None) -> str | None:
+def choose(found: list[tuple[str | None, dict[str, float]]], model: dict | str | None = None) -> str | None:
     """The best candidate (see `rank`)."""
     return rank(found, model)[0]

@@ -32,13 +32,15 @@ class GoldArticle:
 @dataclass(frozen=True)
 class Sample:
     """A matched fact seen by the models: its article, its confidence features, whether body, date and region are all
-    right, the confidence the pipeline gave it, and its body candidates (name, features, right)."""
+    right, the confidence the pipeline gave it, its body candidates (name, features, right) and its date candidates
+    (value, features, right)."""
 
     article: str
     features: dict[str, float]
     all_right: bool
     confidence: float
     candidates: tuple = ()
+    date_candidates: tuple = ()
 
 
 @dataclass
@@ -101,7 +103,7 @@ def _raw(article: GoldArticle) -> RawArticle:
 
 
 def _score_fields(report: Report, article: GoldArticle, got, want: dict, features: dict[str, float],
-                 candidates: list) -> None:
+                 candidates: tuple[list, list]) -> None:
     all_right = True
     for name in FIELDS:
         wanted = want[name] if isinstance(want[name], list) else [want[name]]
@@ -112,11 +114,16 @@ def _score_fields(report: Report, article: GoldArticle, got, want: dict, feature
             all_right = all_right and name not in ATTRIBUTION
             report.errors.append((article.id, name, value, wanted, want["span"]))
     bodies = _names(want["body"] if isinstance(want["body"], list) else [want["body"]])
-    ranked = tuple((name, values, _key(name) in bodies) for name, values in candidates)
-    report.samples.append(Sample(article.id, features, all_right, got.confidence, ranked))
+    dates = {_key(d) for d in (want["date"] if isinstance(want["date"], list) else [want["date"]])}
+    ranked = tuple((name, values, _key(name) in bodies) for name, values in candidates[0])
+    dated = tuple((value, values, _key(value) in dates) for value, values in candidates[1])
+    report.samples.append(Sample(article.id, features, all_right, got.confidence, ranked, dated))
 
 
-def _score_amounts(report: Report, article: GoldArticle, facts: list, features: list[dict], candidates: list) -> None:
+def _score_amounts(report: Report, article: GoldArticle, facts: list, features: list[dict],
+                   candidates: tuple[list, list]) -> None:
+    """Match the article's facts to its gold ones by amount and score each matched fact; `candidates` holds the body
+    and the date candidates of each fact."""
     in_euros = [i for i, f in enumerate(facts) if f.currency == "EUR"]
     got = [facts[i] for i in in_euros]
     want = [f for f in article.facts if f.get("currency", "EUR") == "EUR"]
@@ -128,7 +135,7 @@ def _score_amounts(report: Report, article: GoldArticle, facts: list, features: 
             matched.add(block.a + k)
             index = in_euros[block.a + k]
             _score_fields(report, article, facts[index], want[block.b + k], features[index] if features else {},
-                          candidates[index] if candidates else [])
+                          tuple(found[index] if found else [] for found in candidates))
     report.amounts_predicted += len(got)
     report.amounts_gold += len(want)
     report.amounts_matched += len(matched)
@@ -160,6 +167,7 @@ def evaluate(paths: Iterable[str], model: str = DEFAULT_MODEL) -> Report:
     report = Report(articles=len(gold))
     texts = ((p.text, p.raw.published) for p in prepared)
     for article, extraction in zip(gold, extract_docs(load(model), texts, details=True)):
-        _score_amounts(report, article, extraction.facts, extraction.features, extraction.candidates)
+        _score_amounts(report, article, extraction.facts, extraction.features,
+                       (extraction.candidates, extraction.date_candidates))
         _score_entities(report, article, extraction.mentions)
     return report

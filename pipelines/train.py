@@ -4,8 +4,8 @@
 
 Two logistic regressions (scikit-learn) learn from the matched facts of the gold sets: the body ranker, which body
 among the candidates of extract/ranker.py is the fact's, and then, with the ranker in place, the confidence: how
-likely body, date and region are all right given the features of extract/confidence.py, its log-odds then scaled and
-shifted to match what happens on held-out folds (Platt's method). Training is deterministic:
+likely body, date and region are all right given the features of extract/confidence.py, its probability then
+recalibrated to match what happens on held-out folds (beta calibration). Training is deterministic:
 the same gold files give the same weights. It prints the body accuracy of the ranker and of the rules alone on
 held-out folds, and the reliability table: band by band, the mean confidence against the accuracy.
 """
@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.confidence import log_odds, probability
+from extract.confidence import log_terms, probability
 from extract.nlp import DEFAULT_MODEL
 from pipelines.evaluate import Report, Sample, evaluate
 
@@ -25,18 +25,21 @@ __all__ = ["fit", "fit_ranker", "held_out", "ranker_held_out", "scored", "reliab
 REPO = Path(__file__).resolve().parent.parent
 MODEL_PATH = REPO / "extract" / "data" / "confidence.json"
 RANKER_PATH = REPO / "extract" / "data" / "ranker.json"
+DATES_RANKER_PATH = REPO / "extract" / "data" / "dates_ranker.json"
 # Folds of the cross-validation, grouped by article: a fact is never scored by a model that saw its article.
 FOLDS = 5
 # Inverse strength of the L2 penalty: a thousand facts, a few dozen features; a strong penalty keeps the weights from
-# chasing features a handful of facts carry. Chosen on held-out folds among 0.03 to 1, the log-odds recalibrated: the
-# one value with every band of at least 20 facts within 0.05 (0.05 leaves the lowest band 0.050 under its accuracy,
-# 0.06 to 1 0.07 to 0.11; without recalibration no value does).
-REGULARISATION = 0.04
-# The recalibration fits two numbers on a thousand held-out facts: next to no penalty.
-PLATT_REGULARISATION = 1e6
+# chasing features a handful of facts carry. Chosen on held-out folds among 0.02 to 0.3, the probability recalibrated:
+# 0.1 leaves every band of at least 20 facts within 0.04 of its accuracy (0.06: 0.043, 0.04: 0.050, 0.15: 0.058,
+# 0.3: 0.078); without recalibration no value keeps the lowest band within 0.05.
+REGULARISATION = 0.1
+# The recalibration fits three numbers on a thousand held-out facts: next to no penalty.
+RECALIBRATION_REGULARISATION = 1e6
 # The ranker's penalty: weaker, for thousands of candidates; the value with the best body accuracy on held-out folds
 # among 0.03 to 100.
 RANKER_REGULARISATION = 10.0
+# The date ranker's, chosen the same way among 0.03 to 100 (1 and 3 tie; 10 loses a fact, 100 eight).
+DATES_RANKER_REGULARISATION = 1.0
 # Confidence bands of the reliability table, as lower bounds.
 BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 
@@ -58,33 +61,36 @@ def _fit_regression(samples: list[Sample]) -> dict:
             "intercept": round(float(regression.intercept_[0]), 6)}
 
 
-def _recalibration(samples: list[Sample]) -> tuple[float, float]:
-    """Scale and shift of the regression's log-odds that make them match what happens on folds of these samples
-    held out from it (Platt's method): a penalised regression is too sure, or not sure enough, at its ends."""
+def _recalibration(samples: list[Sample]) -> list[float]:
+    """Weights of the logarithms of the regression's probability p and of 1 - p, and a constant, that make the
+    recalibrated probability match what happens on folds of these samples held out from the regression (beta
+    calibration: each end of the scale is corrected on its own, a penalised regression being too sure or not sure
+    enough at either)."""
     import numpy
     from sklearn.linear_model import LogisticRegression
 
-    logits = [0.0] * len(samples)
+    found = [0.0] * len(samples)
     for train_rows, test_rows in _folds(samples):
         model = _fit_regression([samples[i] for i in train_rows])
         for i in test_rows:
-            logits[i] = log_odds(samples[i].features, model)
-    platt = LogisticRegression(C=PLATT_REGULARISATION, max_iter=1000).fit(numpy.array(logits).reshape(-1, 1),
-                                                                          [s.all_right for s in samples])
-    return round(float(platt.coef_[0][0]), 6), round(float(platt.intercept_[0]), 6)
+            found[i] = probability(samples[i].features, model)
+    beta = LogisticRegression(C=RECALIBRATION_REGULARISATION, max_iter=1000).fit(
+        numpy.array([log_terms(p) for p in found]), [s.all_right for s in samples])
+    return [round(float(w), 6) for w in (*beta.coef_[0], beta.intercept_[0])]
 
 
 def fit(samples: list[Sample]) -> dict:
-    """A model (feature names, weights, intercept, and the scale and shift of its log-odds) fitted on these
+    """A model (feature names, weights, intercept, and the recalibration of its probability) fitted on these
     samples."""
-    scale, shift = _recalibration(samples)
-    return {**_fit_regression(samples), "scale": scale, "shift": shift}
+    return {**_fit_regression(samples), "recalibration": _recalibration(samples)}
 
 
-def fit_ranker(samples: list[Sample]) -> dict:
-    """A body ranker (feature names, weights) fitted on the candidates of these samples: right or not."""
-    rows = [(values, right) for s in samples for _, values, right in s.candidates]
-    names, regression = _regression([v for v, _ in rows], [r for _, r in rows], RANKER_REGULARISATION, 3000)
+def fit_ranker(samples: list[Sample], field: str = "candidates") -> dict:
+    """A ranker (feature names, weights) fitted on the candidates of these samples, right or not: their body
+    candidates, or their date candidates (`field="date_candidates"`)."""
+    rows = [(values, right) for s in samples for _, values, right in getattr(s, field)]
+    penalty = RANKER_REGULARISATION if field == "candidates" else DATES_RANKER_REGULARISATION
+    names, regression = _regression([v for v, _ in rows], [r for _, r in rows], penalty, 3000)
     return {"features": names, "weights": [round(float(w), 6) for w in regression.coef_[0]]}
 
 
@@ -94,18 +100,20 @@ def _folds(samples: list[Sample]):
     return GroupKFold(n_splits=FOLDS).split(samples, groups=[s.article for s in samples])
 
 
-def ranker_held_out(samples: list[Sample]) -> tuple[float, float]:
-    """Body accuracy on held-out folds (grouped by article) of the ranker, and of the rules' pick on the same facts."""
+def ranker_held_out(samples: list[Sample], field: str = "candidates") -> tuple[float, float]:
+    """Accuracy on held-out folds (grouped by article) of the body ranker (or the date ranker, see `fit_ranker`), and
+    of the rules' pick on the same facts."""
     from extract.ranker import choose
 
-    ranked = [s for s in samples if s.candidates]
+    ranked = [s for s in samples if getattr(s, field)]
     right = 0
     for train_rows, test_rows in _folds(ranked):
-        model = fit_ranker([ranked[i] for i in train_rows])
+        model = fit_ranker([ranked[i] for i in train_rows], field)
         for i in test_rows:
-            chosen = choose([(name, values) for name, values, _ in ranked[i].candidates], model)
-            right += next(r for name, _, r in ranked[i].candidates if name == chosen)
-    rules = sum(next(r for _, values, r in s.candidates if values.get("picked")) for s in ranked)
+            found = getattr(ranked[i], field)
+            chosen = choose([(name, values) for name, values, _ in found], model)
+            right += next(r for name, _, r in found if name == chosen)
+    rules = sum(next(r for _, values, r in getattr(s, field) if values.get("picked")) for s in ranked)
     return right / max(len(ranked), 1), rules / max(len(ranked), 1)
 
 
@@ -173,15 +181,21 @@ def _write(model: dict, path: Path, source: str, paths: list[str], report: Repor
 
 
 def train(paths: list[str], model: str = DEFAULT_MODEL, ranker_out: Path = RANKER_PATH,
-          confidence_out: Path = MODEL_PATH) -> Report:
-    """Fit the body ranker on the gold sets and write it, then the confidence with that ranker in place; the report
-    of the second pass."""
+          confidence_out: Path = MODEL_PATH, dates_out: Path = DATES_RANKER_PATH) -> Report:
+    """Fit the body ranker on the gold sets and write it, then the date ranker with the body ranker in place, then
+    the confidence with both; the report of the last pass."""
     from extract import confidence, ranker
 
     first = evaluate(paths, model)
     _write(fit_ranker(first.samples), ranker_out,
            "a logistic regression scoring each body candidate of extract/ranker.py, fitted on the candidates of the "
            "matched facts of the gold sets below.", paths, first)
+    ranker.load_model.cache_clear()
+    ranker._shipped_weights.cache_clear()
+    second = evaluate(paths, model)
+    _write(fit_ranker(second.samples, "date_candidates"), dates_out,
+           "a logistic regression scoring each date candidate of extract/dating.py, fitted on the candidates of the "
+           "matched facts of the gold sets below.", paths, second)
     ranker.load_model.cache_clear()
     ranker._shipped_weights.cache_clear()
     report = evaluate(paths, model)
@@ -198,9 +212,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     report = train(args.gold)
     print(f"{len(report.samples)} facts of {len({s.article for s in report.samples})} articles; models written to "
-          f"{RANKER_PATH.name} and {MODEL_PATH.name} in {MODEL_PATH.parent}")
+          f"{RANKER_PATH.name}, {DATES_RANKER_PATH.name} and {MODEL_PATH.name} in {MODEL_PATH.parent}")
     ranked, rules = ranker_held_out(report.samples)
     print(f"body accuracy on held-out folds: ranker {ranked:.3f}, rules alone {rules:.3f}")
+    ranked, rules = ranker_held_out(report.samples, "date_candidates")
+    print(f"date accuracy on held-out folds: ranker {ranked:.3f}, rules alone {rules:.3f}")
     print("confidence on held-out folds: band, mean confidence, accuracy, facts")
     for band in reliability(report.samples, held_out(report.samples)):
         print(f"  {band.low:.1f}–{band.high:.1f}  {band.mean_confidence:.3f}  {band.accuracy:.3f}  {band.count}")

@@ -1,6 +1,6 @@
-"""The models of attribution: deterministic training, the shipped weights are those the gold sets give, the body
-ranker does no worse than the rules on held-out folds, and a fact's confidence says how often body, date and region
-are all right, band by band on held-out folds."""
+"""The models of attribution: deterministic training, the shipped weights are those the gold sets give, the body and
+date rankers do no worse than the rules on held-out folds, and a fact's confidence says how often body, date and
+region are all right, band by band on held-out folds."""
 
 import json
 from pathlib import Path
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from extract.confidence import features, load_model, probability
+from extract.dating import MODEL_FILE as DATES_MODEL
 from extract.ranker import load_model as load_ranker
 from pipelines.evaluate import Sample, evaluate
 from pipelines.train import fit, fit_ranker, held_out, ranker_held_out, reliability
@@ -74,7 +75,9 @@ def report():
 
 def test_the_shipped_models_are_what_their_gold_sets_train(report):
     articles = sorted({s.article for s in report.samples})
-    for shipped, fitted in ((load_ranker(), fit_ranker(report.samples)), (load_model(), fit(report.samples))):
+    for shipped, fitted in ((load_ranker(), fit_ranker(report.samples)),
+                            (load_ranker(DATES_MODEL), fit_ranker(report.samples, "date_candidates")),
+                            (load_model(), fit(report.samples))):
         for key in ("features", "weights"):
             assert fitted[key] == pytest.approx(shipped[key], abs=1e-5), f"{key}: run `make model` and commit"
         assert shipped["trained on"] == articles
@@ -91,7 +94,20 @@ def test_the_ranker_is_no_worse_than_the_rules_on_held_out_folds(report):
     assert ranked >= rules
 
 
-@pytest.mark.parametrize("shipped", [load_model(), load_ranker()], ids=["confidence", "ranker"])
+def test_the_date_ranker_is_no_worse_than_the_rules_on_held_out_folds(report):
+    ranked, rules = ranker_held_out(report.samples, "date_candidates")
+    assert ranked >= rules
+
+
+def test_the_shipped_recalibration_keeps_the_order_of_probabilities():
+    low, high, _ = load_model()["recalibration"]
+    assert low >= 0 >= high
+    model = {**load_model(), "features": ["a"], "weights": [1.0], "intercept": 0.0}
+    assert probability({"a": -2.0}, model) < probability({"a": 0.0}, model) < probability({"a": 2.0}, model)
+
+
+@pytest.mark.parametrize("shipped", [load_model(), load_ranker(), load_ranker(DATES_MODEL)],
+                         ids=["confidence", "ranker", "date ranker"])
 def test_the_frozen_test_set_never_trains_a_model(shipped):
     assert not any("realistic" in p for p in shipped["gold sets"])
     frozen = {json.loads(line)["id"] for f in (ROOT / "corpus" / "realistic").rglob("gold.jsonl")
@@ -112,3 +128,19 @@ def test_without_a_trained_ranker_the_rules_pick_stands():
 
     found = [("ANR", {"in sentence": 1.0}), ("CNRS", {"picked": True}), (None, {"none": 1.0})]
     assert rank(found, {"features": [], "weights": []}) == ("CNRS", 0.0)
+
+
+def test_date_candidates_name_where_each_date_comes_from():
+    from extract.dating import DateSetting, date_candidates
+    from extract.types import Amount, DateMention
+
+    amount = Amount(60, 66, "12 M€", 12e6, None, "EUR", "exact", None)
+    voted = DateMention(30, 45, "le 3 mars 2025", "2025-03-03")
+    place = DateSetting(amount, "2025-03-03", "own", (voted,), "2025", "2025-03-03", True, None, (None, None),
+                        frozenset({"lead"}), (voted,))
+    found = dict(date_candidates(place))
+    assert set(found) == {"2025-03-03", "2025", None}
+    assert found["2025-03-03"]["sentence, before the amount"] and found["2025-03-03"]["picked"]
+    assert found["2025-03-03"]["decision of the lead, its body's | lead"]
+    assert found["2025"]["headline year"] and not found["2025"]["picked"]
+    assert found[None]["none"] and found[None]["none | lead"]
