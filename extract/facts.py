@@ -376,7 +376,8 @@ class _Setting:
 
 
 def _setting(doc: Doc, text: str, sentence: Span, previous: Span | None, orgs: list[Mention],
-             programmes: list[Mention]) -> _Setting:
+             programmes: list[Mention], named: list[Mention]) -> _Setting:
+    """What the amounts of a sentence share; `named` holds the names of bodies and programmes of the doc."""
     in_sentence = _inside(orgs, sentence)
     regions = [_as_institution(m) for m in _inside(doc._.mentions, sentence)
                if m.label == "LOC" and m.region and names_region(m.text)]
@@ -384,7 +385,7 @@ def _setting(doc: Doc, text: str, sentence: Span, previous: Span | None, orgs: l
     actors = sorted(in_sentence + regions + runners, key=lambda m: m.start)
     sentence_text = text[sentence.start_char:sentence.end_char]
     return _Setting(sentence, sentence_text, previous, in_sentence, _inside(orgs, previous), actors,
-                    _is_national(text, sentence, names(doc)), _runner(programmes, sentence, text))
+                    _is_national(text, sentence, named), _runner(programmes, sentence, text))
 
 
 def _is_national(text: str, sentence: Span, named: list[Mention]) -> bool:
@@ -444,7 +445,7 @@ def attribute(doc: Doc) -> list[Fact]:
         sentence, previous = sentences.around(text, amount.start)
         setting = settings.get(sentence.start_char)
         if setting is None:
-            setting = settings[sentence.start_char] = _setting(doc, text, sentence, previous, orgs, programmes)
+            setting = settings[sentence.start_char] = _setting(doc, text, sentence, previous, orgs, programmes, named)
         ctx = _context(text, setting, amount, told)
         line = bisect_right(starts, amount.start) - 1
         intro = intro_line(lines, line)
