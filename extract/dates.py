@@ -112,8 +112,9 @@ PATTERNS = [
     ("relmonth", Anchored(re.compile("(?:" + "|".join(re.escape(k) for k in RELATIVE_MONTHS) + r")(?!\w)", re.I),
                           literal_alternation(RELATIVE_MONTHS), 0)),
     ("relday", Anchored(re.compile(r"\b(?:avant-hier|hier|aujourd'hui)\b", re.I), "avant-hier|hier|aujourd'hui", 0)),
-    ("weekday", Anchored(re.compile(rf"\b(?:ce\s+)?(?P<weekday>{WEEKDAYS})(?:\s+(?P<which>dernier|prochain))?\b", re.I),
-                         _WEEKDAY_CORE, 8)),
+    # "ce" and at most six spaces before the day: within the reach of 8 characters before its core.
+    ("weekday", Anchored(re.compile(rf"\b(?:ce\s{{1,6}})?(?P<weekday>{WEEKDAYS})(?:\s+(?P<which>dernier|prochain))?\b",
+                                    re.I), _WEEKDAY_CORE, 8)),
 ]
 ANAPHORIC = Anchored(re.compile(r"\b(?:" + "|".join(re.escape(k) for k in ANAPHORIC_SHIFTS) + r")\b", re.I),
                      literal_alternation(ANAPHORIC_SHIFTS), 0)

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extract import bodies, dates, regions
@@ -59,6 +59,7 @@ def test_date_pattern_tried_near_its_core_finds_what_a_full_scan_finds_in_the_co
 
 @SETTINGS
 @given(st.lists(st.sampled_from(DATE_PIECES), max_size=30), st.lists(st.sampled_from(["", " ", "\n"]), max_size=30))
+@example(pieces=["ce", "  ", "  ", "mardi"], separators=[])  # "ce" farther from its day than the reach looks back
 def test_date_patterns_tried_near_their_core_find_what_a_full_scan_finds(pieces, separators):
     text = "".join(piece + (separators[i] if i < len(separators) else " ") for i, piece in enumerate(pieces))
     for _, anchored in [*dates.PATTERNS, ("anaphoric", dates.ANAPHORIC)]:
