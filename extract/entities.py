@@ -170,8 +170,9 @@ def _defined_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
     defined = {}
     for m in mentions:
         found = DEFINED_ACRONYM.match(text, m.end) if m.label == "ORG" else None
-        if found and _abbreviates(found.group("acronym"), m.text) and canonical(found.group("acronym")) in (None, m.norm):
-            defined.setdefault(found.group("acronym"), m)
+        acronym = found.group("acronym") if found else None
+        if acronym and _abbreviates(acronym, m.text) and canonical(acronym) in (None, m.norm):
+            defined.setdefault(acronym, m)
     if not defined:
         return mentions
     out = [replace(m, label="ORG", norm=defined[m.text].norm, region=defined[m.text].region)

@@ -9,13 +9,14 @@ from spacy.tokens import Doc, Span, Token
 
 from extract import text_of
 from extract.confidence import features, probability
-from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, COMPARED, COMPARISON, CONTINUATION, FUNDER_VERBS,
-                          GAP_BREAK, GOAL_CUES, NATIONAL, PART_OF, RECIPIENT_VERBS, ROLE_BEFORE, role_of)
+from extract.context import Context, is_compared, nearest_owner, verbs_above
+from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, FUNDER_VERBS, GAP_BREAK, NATIONAL, RECIPIENT_VERBS,
+                          ROLE_BEFORE, role_of)
 from extract.dating import MODEL_FILE as DATES_MODEL
-from extract.dating import DateSetting, date_candidates
+from extract.dating import date_candidates, date_setting, rule_date, total_date
 from extract.entities import lead_end
 from extract.knowledge import PROGRAMME, entry
-from extract.lists import TABLE_GAP, TABLE_LABEL, intro_line, is_listed, line_starts, list_body, list_date
+from extract.lists import TABLE_GAP, intro_line, is_listed, line_starts, list_body, list_date
 from extract.ranker import Place, candidates, rank
 from extract.regions import names_region
 from extract.stories import Story, headline_end, is_unattached, names, stories
@@ -33,38 +34,11 @@ DATE_CANDIDATES_KEY = "depeches_date_candidates"
 # Kinds of body (kb.json) that report on others' money rather than hold their own: never a fact's body.
 SOURCE_KINDS = {"court", "inspection", "parliament"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
-# Amounts of a sentence that add up to a dated amount of the previous one, within this share, break it down and share
-# its date: "48 M€ sur 2024-2025 [...]. L'État apporte 21 M€, la Région 19,5 M€ et France Travail 7,5 M€."
-TOTAL_TOLERANCE = 0.02
 # How close (characters) a place must stand before an amount to name its region: "la Bretagne (8,6 M€)".
 ADJACENT_PLACE = 40
 # How close a body must stand before its amount to be its subject whatever the parse says:
 # "la Région apporte 38 M€ et France Travail 24 M€", "l'université de Lille obtient la plus forte dotation, 21,5 M€".
 ADJACENT_BODY = 45
-
-
-@dataclass(frozen=True)
-class Context:
-    """What attribution needs to know about one amount: its sentence's setting (`national`: the sentence is about the
-    whole country), the verbs above it in the parse, from the nearest up, and its story's body, decision and year."""
-
-    amount: Amount
-    text: str
-    sentence: Span
-    sentence_text: str
-    previous: Span | None
-    orgs: list[Mention]
-    previous_orgs: list[Mention]
-    main_body: str | None = None
-    actors: list[Mention] = ()
-    body: str | None = None
-    runner: str | None = None
-    decision: tuple[str | None, str | None] = (None, None)
-    budget_year: str | None = None
-    national: bool = False
-    verbs: tuple[Token, ...] = ()
-    list_body: tuple[str | None, str | None] = (None, None)
-    list_date: tuple[str | None, str | None] = (None, None)
 
 
 class _Sentences:
@@ -98,18 +72,6 @@ def _is_affiliation(text: str, mention: Mention, people: list[Mention]) -> bool:
         return False
     before = text[max(0, mention.start - 40):mention.start - 1].rstrip()
     return bool(ROLE_BEFORE.search(before)) or any(0 <= mention.start - 1 - p.end <= 2 for p in people)
-
-
-def _verbs_above(token: Token):
-    while True:
-        if token.pos_ in ("VERB", "AUX") or token.dep_ == "ROOT":
-            yield token
-            if token.dep_ == "conj" or token.dep_ in ("xcomp", "ccomp") and token.head.i != token.i:
-                token = token.head
-                continue
-        if token.head.i == token.i:
-            return
-        token = token.head
 
 
 def _role(verbs: list[Token]) -> str | None:
@@ -214,111 +176,6 @@ def _body(ctx: Context) -> tuple[str | None, str | None, str]:
     return None, None, "none"
 
 
-def _nearest_owner(position: int, amounts: list[Amount]) -> Amount:
-    return min(amounts, key=lambda a: min(abs(position - a.start), abs(position - a.end)))
-
-
-def _continues(ctx: Context) -> bool:
-    """A table line or a sentence breaking down an amount given before it."""
-    line_start = ctx.text.rfind("\n", 0, ctx.amount.start) + 1
-    if TABLE_GAP.search(ctx.text[line_start:ctx.amount.start]) and ctx.amount.start - line_start < TABLE_LABEL:
-        return True
-    return bool(CONTINUATION.match(ctx.sentence_text.strip()))
-
-
-def _clause_verb(doc: Doc, start: int, end: int) -> int | None:
-    verb = next(_verbs_above(doc.char_span(start, end, alignment_mode="expand").root), None)
-    return None if verb is None else verb.i
-
-
-def _governing(ctx: Context, dates: list[DateMention], siblings: list[Amount], verbs: set[int]) -> list[DateMention]:
-    """Dates of the sentence that date this amount too: their clause holds it (`verbs`, the amount's clause verbs), or
-    it breaks down an amount before it."""
-    prior = [a for a in siblings if a.end <= ctx.amount.start]
-    if prior and PART_OF.search(ctx.text[prior[-1].end:ctx.amount.start]):
-        return dates
-    return [d for d in dates if _clause_verb(ctx.sentence.doc, d.start, d.end) in verbs]
-
-
-def _amount_verbs(ctx: Context) -> set[int]:
-    return {verb.i for verb in ctx.verbs}
-
-
-def _is_goal(ctx: Context, date: DateMention, verbs: set[int]) -> bool:
-    """A horizon after the amount, in another clause, dates a goal: "120 M€ pour former d'ici à 2030 60 000 salariés"."""
-    if date.start < ctx.amount.end or not (date.cue or "").startswith(GOAL_CUES):
-        return False
-    return _clause_verb(ctx.sentence.doc, date.start, date.end) not in verbs
-
-
-def _is_compared(ctx: Context) -> bool:
-    """An amount another is compared with: "contre 585 M€ en 2025"."""
-    return bool(COMPARED.search(ctx.text[max(0, ctx.amount.start - 20):ctx.amount.start]))
-
-
-def _within_story(ctx: Context) -> bool:
-    """An amount of the story itself: no unit amount, no national comparison, nothing it is compared with."""
-    return ctx.amount.per is None and not _is_compared(ctx) and not ctx.national
-
-
-def _story_date(ctx: Context, story: str | None) -> str | None:
-    """The date a story gives an amount whose sentence gives none: the line it breaks down, the decision of the lead
-    for the deciding body's money, the budget year of the headline ("BP 2025 : …") for the story's amounts."""
-    if story and _continues(ctx):
-        return story
-    if ctx.decision[0] and ctx.body is not None and ctx.body == ctx.decision[1] and _within_story(ctx):
-        return ctx.decision[0]
-    if ctx.budget_year and _within_story(ctx):
-        return ctx.budget_year
-    return None
-
-
-def _date(ctx: Context, dates: list[DateMention], amounts: list[Amount], body_how: str,
-          story: str | None = None) -> tuple[str | None, str]:
-    text = ctx.text
-    siblings = [a for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char]
-    verbs = _amount_verbs(ctx)
-    in_sentence = [d for d in dates if ctx.sentence.start_char <= d.start < ctx.sentence.end_char
-                   and not _is_goal(ctx, d, verbs)
-                   and not (d.start >= ctx.amount.end and COMPARISON.search(text[ctx.amount.end:d.end]))]
-    if any(d.start < ctx.amount.start for d in in_sentence):
-        # A sentence dating its amount before it: a horizon after the amount dates a goal ("signée le 16 septembre,
-        # la convention prévoit 83 M€ pour 20 600 formations d'ici à la fin de l'année").
-        in_sentence = [d for d in in_sentence if d.start < ctx.amount.end or not (d.cue or "").startswith(GOAL_CUES)]
-    own = [d for d in in_sentence if _nearest_owner(d.start, siblings) is ctx.amount]
-    if own:
-        return min(own, key=lambda d: abs(d.start - ctx.amount.start)).value, "own"
-    governing = _governing(ctx, in_sentence, siblings, verbs)
-    if governing:
-        return min(governing, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
-    heading, act = ctx.list_date
-    if heading:
-        return heading, "list"
-    told = _story_date(ctx, story)
-    if told:
-        return told, "story"
-    if act:
-        return act, "list"
-    if ctx.previous is not None and body_how == "previous" and not _is_compared(ctx):
-        earlier = [d for d in dates if ctx.previous.start_char <= d.start < ctx.previous.end_char]
-        if earlier:
-            return earlier[-1].value, "previous"
-    return None, "none"
-
-
-def _total_date(ctx: Context, amounts: list[Amount], dated: list[tuple[Amount, str]]) -> str | None:
-    """The date of the previous sentence's amount that the amounts of this sentence (or its first few) add up to."""
-    if ctx.previous is None or ctx.amount.per is not None:
-        return None
-    totals = [(a, d) for a, d in dated if ctx.previous.start_char <= a.start < ctx.previous.end_char]
-    if not totals:
-        return None
-    total, date = max(totals, key=lambda t: t[0].value)
-    parts = [a.value for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char and a.per is None]
-    sums = [sum(parts[:n]) for n in range(2, len(parts) + 1)] or parts
-    return date if any(abs(s - total.value) <= TOTAL_TOLERANCE * total.value for s in sums) else None
-
-
 def _adjacent_place(doc: Doc, ctx: Context, places: list[Mention]) -> Mention | None:
     """A place just before the amount on the same line: "la Bretagne (8,6 M€)", "Bretagne : 61,4 M€"."""
     candidates = [p for p in places if ctx.amount.start - ADJACENT_PLACE <= p.start and p.end <= ctx.amount.start]
@@ -339,7 +196,7 @@ def _region(doc: Doc, ctx: Context, body: str | None, places: list[Mention], amo
         return body_region, "body"
     in_sentence = [p for p in places if ctx.sentence.start_char <= p.start < ctx.sentence.end_char]
     siblings = [a for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char]
-    own = [p for p in in_sentence if _nearest_owner(p.start, siblings) is ctx.amount]
+    own = [p for p in in_sentence if nearest_owner(p.start, siblings) is ctx.amount]
     if own:
         return min(own, key=lambda p: abs(p.start - ctx.amount.start)).region, "own"
     if in_sentence:
@@ -401,7 +258,7 @@ def _context(text: str, setting: _Setting, amount: Amount, story: Story) -> Cont
     root = setting.sentence.doc.char_span(amount.start, amount.end, alignment_mode="expand").root
     return Context(amount, text, setting.sentence, setting.sentence_text, setting.previous, setting.orgs,
                    setting.previous_orgs, story.main, setting.actors, runner=setting.runner, decision=story.decision,
-                   budget_year=story.budget_year, national=setting.national, verbs=tuple(_verbs_above(root)))
+                   budget_year=story.budget_year, national=setting.national, verbs=tuple(verbs_above(root)))
 
 
 def _runner(programmes: list[Mention], sentence: Span, text: str) -> str | None:
@@ -458,14 +315,14 @@ def attribute(doc: Doc) -> list[Fact]:
         if chosen != body:
             body, role, body_how = chosen, (_role(list(ctx.verbs)) if chosen else None), "ranked"
         ctx = replace(ctx, body=body)
-        date, date_how = _date(ctx, dates, amounts, body_how, story)
-        if date_how == "none" and (total := _total_date(ctx, amounts, dated)):
+        date, date_how = rule_date(ctx, dates, amounts, body_how, story)
+        if date_how == "none" and (total := total_date(ctx, amounts, dated)):
             date, date_how = total, "total"
         region, region_how = _region(doc, ctx, body, places, amounts)
         elsewhere = region_how == "adjacent" and doc._.main_region is not None and region != doc._.main_region
-        dated_ranked.append(date_candidates(_date_setting(ctx, dates, told, story, (date, date_how),
+        dated_ranked.append(date_candidates(date_setting(ctx, dates, told, story, (date, date_how),
                                                           (is_listed(lines[line]), elsewhere), (headline, lead))))
-        if story is None and amount.start < lead and date_how in ("own", "sentence") and not _is_compared(ctx):
+        if story is None and amount.start < lead and date_how in ("own", "sentence") and not is_compared(ctx):
             story = date
         chosen, _ = rank(dated_ranked[-1], DATES_MODEL)
         if chosen != date:
@@ -495,33 +352,6 @@ def _place(ctx: Context, told: Story, line: str, line_start: int, bounds: tuple[
                  any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, is_listed(line),
                  bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1], ctx.sentence.doc,
                  tuple(m for m in ctx.actors if m.label == PROGRAMME), ctx.runner)
-
-
-def _date_setting(ctx: Context, dates: list[DateMention], told: Story, story: str | None, rules: tuple[str | None, str],
-                  line: tuple[bool, bool], bounds: tuple[int, int]) -> DateSetting:
-    """What the date ranker looks at around one amount; `rules` holds the rules' date and how they found it, `story`
-    the date of the lead's first dated amount, `line` whether the amount is a list line and whether a place next to
-    it names another region than the dispatch's, `bounds` where the headline and the lead end."""
-    start, end = ctx.sentence.start_char, ctx.sentence.end_char
-    in_sentence = tuple(d for d in dates if start <= d.start < end)
-    flags = {"unit amount": ctx.amount.per is not None, "compared": _is_compared(ctx), "national": ctx.national,
-             "list line": line[0], "another region": line[1], "continues": _continues(ctx), "headline": ctx.amount.start < bounds[0],
-             "lead": bounds[0] <= ctx.amount.start < bounds[1], "appended story": told.start > 0,
-             "no body": ctx.body is None, "main body": ctx.body is not None and ctx.body == ctx.main_body,
-             "no date in sentence": not in_sentence, "a bound": ctx.amount.qualifier in ("min", "max")}
-    lead = _lead_of(ctx.text, told, bounds[1])
-    return DateSetting(ctx.amount, *rules, in_sentence, told.budget_year, told.decision[0],
-                       ctx.body is not None and ctx.body == told.decision[1], story, ctx.list_date,
-                       frozenset(name for name, on in flags.items() if on),
-                       tuple(d for d in dates if told.start <= d.start < lead))
-
-
-def _lead_of(text: str, told: Story, lead: int) -> int:
-    """Where the lead of a story ends: the dispatch's lead, or an appended story's first paragraph."""
-    if not told.start:
-        return lead
-    end = text.find("\n", told.start)
-    return len(text) if end < 0 else end
 
 
 def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Amount], told: Story,
