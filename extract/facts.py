@@ -15,7 +15,7 @@ from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, FUNDER_VERBS, GAP_
 from extract.dating import MODEL_FILE as DATES_MODEL
 from extract.dating import date_candidates, date_setting, rule_date, total_date
 from extract.entities import lead_end
-from extract.knowledge import PROGRAMME, entry
+from extract.knowledge import PROGRAMME, entry, regional_member
 from extract.lists import TABLE_GAP, intro_line, is_listed, line_starts, list_body, list_date
 from extract.ranker import Place, candidates, rank
 from extract.regions import names_region
@@ -329,6 +329,8 @@ def attribute(doc: Doc) -> list[Fact]:
             date, date_how = chosen, "ranked"
         if date:
             dated.append((amount, date))
+        if region_how == "adjacent" and (member := regional_member(body, region)):
+            body = member  # "Dotations des associations Transitions Pro :\nBretagne : 21,4 M€"
         values = _features(doc, ctx, dates, amounts, told, (body, body_how), (date, date_how), region_how,
                            (bodies, margin), (headline, lead))
         found.append(values)

@@ -20,8 +20,8 @@ from spacy.vocab import Vocab
 
 from extract.data import load_json
 
-__all__ = ["Entry", "entries", "entry", "KnowledgeMatcher", "KnowledgeComponent", "known_spans", "KNOWLEDGE_COMPONENT",
-           "SPANS_KEY", "BODY", "PROGRAMME"]
+__all__ = ["Entry", "entries", "entry", "regional_member", "KnowledgeMatcher", "KnowledgeComponent", "known_spans",
+           "KNOWLEDGE_COMPONENT", "SPANS_KEY", "BODY", "PROGRAMME"]
 
 KNOWLEDGE_COMPONENT = "depeches_knowledge_v1"
 SPANS_KEY = "knowledge"
@@ -58,6 +58,19 @@ def entries() -> dict[str, Entry]:
 def entry(name: str | None) -> Entry | None:
     """The entry of a canonical name, or None."""
     return entries().get(name) if name else None
+
+
+@lru_cache(maxsize=None)
+def regional_member(name: str | None, region: str | None) -> str | None:
+    """The one body of a network that serves a region, named after the network ("Transitions Pro" and Bretagne:
+    `Transitions Pro Bretagne`), or None: no such network, no member there, or several (the Crous of Paris, Créteil
+    and Versailles)."""
+    network = entry(name)
+    if network is None or network.label != BODY or network.region is not None or region is None:
+        return None
+    members = [e.name for e in entries().values()
+               if e.label == BODY and e.region == region and e.name.startswith(f"{network.name} ")]
+    return members[0] if len(members) == 1 else None
 
 
 def _forms(row: dict) -> tuple[list[str], list[str]]:

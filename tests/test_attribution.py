@@ -95,6 +95,15 @@ BODIES = [
          "Direccte"),
 ]
 
+# A network's line for one region is its member there, when the network has one member in that region.
+NETWORKS = [
+    case("Transitions Pro : les dotations 2025 par région\nLes associations Transitions Pro se partagent 498 M€ cette "
+         "année, selon la répartition suivante :\nBretagne : 21,4 M€\nCorse : 2,1 M€", "21,4 M€", "body",
+         "Transitions Pro Bretagne", published="2025-01-16"),
+    case("Les Crous : les aides d'urgence par région\nLes Crous répartissent 60 M€ d'aides d'urgence :\n"
+         "Île-de-France : 12 M€\nBretagne : 3 M€", "12 M€", "body", "Crous", published="2025-01-16"),
+]
+
 # Regions: a place next to the amount, a city standing for its region, none for a national amount.
 REGIONS = [
     case("Le pacte prévoit 61,4 M€ pour la Bretagne et 66,1 M€ pour la Normandie.", "66,1 M€", "region", "Normandie"),
@@ -127,7 +136,7 @@ STORIES = [
 
 
 @pytest.mark.parametrize("text, published, amount, nth, field, want",
-                         BREAKDOWNS + TABLES + LISTS + CLAUSES + BODIES + REGIONS + STORIES)
+                         BREAKDOWNS + TABLES + LISTS + CLAUSES + BODIES + NETWORKS + REGIONS + STORIES)
 def test_attribution(nlp, text, published, amount, nth, field, want):
     (extraction,) = extract_docs(nlp, [(text, published)])
     facts = [f for f in extraction.facts if text[f.start:f.end] == amount]

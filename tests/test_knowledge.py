@@ -5,7 +5,7 @@ import pytest
 
 from extract.anaphora import resolve_generics
 from extract.bodies import find_bodies
-from extract.knowledge import known_spans
+from extract.knowledge import known_spans, regional_member
 from extract.nlp import extract_docs, load
 from extract.types import Mention
 
@@ -237,3 +237,15 @@ def test_the_pipeline_finds_in_any_text_the_names_known_spans_finds(nlp):
     for text in texts:
         assert [(s.start_char, s.end_char, s.label_, s.kb_id_) for s in find(text)] == \
                [(s.start_char, s.end_char, s.label_, s.kb_id_) for s in known_spans(text)]
+
+
+@pytest.mark.parametrize("network, region, want", [
+    ("Transitions Pro", "Bretagne", "Transitions Pro Bretagne"),
+    ("Crous", "Bretagne", "Crous de Rennes"),
+    ("Crous", "Île-de-France", None),  # Paris, Créteil and Versailles: no one member
+    ("Région Bretagne", "Bretagne", None),  # a body of one region is no network
+    ("Transitions Pro", None, None),
+    ("Organisme inconnu", "Bretagne", None),
+])
+def test_a_network_has_one_member_per_region_or_none(network, region, want):
+    assert regional_member(network, region) == want
