@@ -61,11 +61,20 @@ def log_terms(p: float) -> tuple[float, float]:
     return math.log(p), math.log(1 - p)
 
 
+def _weights(model: dict) -> dict[str, float]:
+    return dict(zip(model["features"], model["weights"]))
+
+
+@lru_cache(maxsize=1)
+def _shipped_weights() -> dict[str, float]:
+    return _weights(load_model())
+
+
 def probability(values: dict[str, float], model: dict | None = None) -> float:
     """The model's probability for these features (the shipped model unless one is given), recalibrated as fitted
     on held-out folds."""
+    weights = _weights(model) if model else _shipped_weights()
     model = model or load_model()
-    weights = dict(zip(model["features"], model["weights"]))
     score = model["intercept"] + sum(weights.get(name, 0.0) * value for name, value in values.items())
     found = 1.0 / (1.0 + math.exp(-score))
     if "recalibration" not in model:

@@ -287,9 +287,9 @@ def attribute(doc: Doc) -> list[Fact]:
     facts, found, ranked, dated_ranked, picks, story, lead, dated = [], [], [], [], [], None, lead_end(text), []
     dates = [d for d in doc._.dates if not is_unattached(text, d)]
     sentences = _Sentences(doc)
-    told_stories = stories(doc, text, sentences.spans, dates, orgs)
-    programmes = [m for m in mentions if m.label == PROGRAMME and entry(m.norm) and entry(m.norm).runner]
     named = names(doc)
+    told_stories = stories(doc, text, sentences.spans, dates, orgs, named)
+    programmes = [m for m in mentions if m.label == PROGRAMME and entry(m.norm) and entry(m.norm).runner]
     bodies = len({m.norm for m in orgs})
     lines = text.split("\n")
     starts = line_starts(lines)

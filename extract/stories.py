@@ -129,13 +129,15 @@ def _appended_start(text: str, sentences: list[Span], dates: list[DateMention], 
     return None
 
 
-def stories(doc: Doc, text: str, sentences: list[Span], dates: list[DateMention], orgs: list[Mention]) -> list[Story]:
+def stories(doc: Doc, text: str, sentences: list[Span], dates: list[DateMention], orgs: list[Mention],
+            named: list[Mention]) -> list[Story]:
     """The dispatch's story and, when the page appends one, the older story after it, which keeps its own dates and
-    bodies; `dates` are those that date amounts, `orgs` the bodies that can hold them."""
+    bodies; `dates` are those that date amounts, `orgs` the bodies that can hold them, `named` the names of bodies
+    and programmes (see `names`)."""
     lead = lead_end(text)
     # The year a headline gives its story: a budget's, a period's, the year it happens or an edition's ("BP 2025 : …",
     # "CPER 2015-2020 : …", "… en 2023", "AAPG 2024 : …").
-    budget_year = line_year(text, 0, headline_end(text), doc._.dates, names(doc))
+    budget_year = line_year(text, 0, headline_end(text), doc._.dates, named)
     own = Story(0, main_body(orgs, text), _decision(sentences, text, lead, dates, orgs), budget_year)
     start = _appended_start(text, sentences, dates, orgs, lead, _reference_year(doc, dates, lead))
     if start is None:

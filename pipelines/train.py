@@ -207,20 +207,24 @@ def train(paths: list[str], model: str = DEFAULT_MODEL, ranker_out: Path = RANKE
     _write(fit_ranker(first.samples), ranker_out,
            "a logistic regression scoring each body candidate of extract/ranker.py, fitted on the candidates of the "
            "matched facts of the gold sets below.", paths, first)
-    ranker.load_model.cache_clear()
-    ranker._shipped_weights.cache_clear()
+    _reload(ranker)
     second = evaluate(paths, model)
     _write(fit_ranker(second.samples, "date_candidates"), dates_out,
            "a logistic regression scoring each date candidate of extract/dating.py, fitted on the candidates of the "
            "matched facts of the gold sets below.", paths, second)
-    ranker.load_model.cache_clear()
-    ranker._shipped_weights.cache_clear()
+    _reload(ranker)
     report = evaluate(paths, model)
     _write(fit(report.samples), confidence_out,
            "a logistic regression fitted on the matched facts of the gold sets below, over the features of "
            "extract/confidence.py.", paths, report)
-    confidence.load_model.cache_clear()
+    _reload(confidence)
     return report
+
+
+def _reload(module) -> None:
+    """Have the pipeline read again the model files a module of extract/ loads once per process."""
+    module.load_model.cache_clear()
+    module._shipped_weights.cache_clear()
 
 
 def main(argv: list[str] | None = None) -> None:
