@@ -17,7 +17,7 @@ from extract.dating import date_candidates, date_setting, rule_date, total_date
 from extract.entities import lead_end
 from extract.knowledge import PROGRAMME, entry, regional_member
 from extract.lists import TABLE_GAP, intro_line, is_listed, line_starts, list_body, list_date
-from extract.ranker import Place, candidates, rank
+from extract.ranker import Place, candidates, page, rank
 from extract.regions import names_region
 from extract.stories import Story, headline_end, is_unattached, names, stories
 from extract.types import Amount, DateMention, Fact, Mention
@@ -295,6 +295,7 @@ def attribute(doc: Doc) -> list[Fact]:
     starts = line_starts(lines)
     headline = headline_end(text)
     settings: dict[int, _Setting] = {}  # by sentence start: what the amounts of a sentence share, found once
+    seen = page(orgs, headline, lead)
     for amount in amounts:
         told = [s for s in told_stories if s.start <= amount.start][-1]
         if told.start and story is not None and dated and dated[-1][0].start < told.start:
@@ -309,7 +310,7 @@ def attribute(doc: Doc) -> list[Fact]:
         ctx = replace(ctx, list_body=list_body(lines, starts, line, intro, orgs, picks),
                       list_date=list_date(text, lines, starts, intro, dates, named, lead))
         body, role, body_how = _body(ctx)
-        ranked.append(candidates(_place(ctx, told, lines[line], starts[line], (headline, lead)), orgs, body))
+        ranked.append(candidates(_place(ctx, told, lines[line], starts[line]), seen, body))
         picks.append((amount.end, body))
         chosen, margin = rank(ranked[-1])
         if chosen != body:
@@ -343,13 +344,13 @@ def attribute(doc: Doc) -> list[Fact]:
     return _headline_bodies(facts, text)
 
 
-def _place(ctx: Context, told: Story, line: str, line_start: int, bounds: tuple[int, int]) -> Place:
+def _place(ctx: Context, told: Story, line: str, line_start: int) -> Place:
     """What the body ranker looks at around one amount."""
     subjects = tuple((child.left_edge.idx, child.right_edge.idx + len(child.right_edge), child.dep_)
                      for verb in ctx.verbs for child in verb.children if child.dep_ in SUBJECT_DEPS)
     previous = (ctx.previous.start_char, ctx.previous.end_char) if ctx.previous is not None else None
     return Place(ctx.text, ctx.amount, (ctx.sentence.start_char, ctx.sentence.end_char), previous,
-                 (line_start, line_start + len(line)), *bounds, subjects,
+                 (line_start, line_start + len(line)), subjects,
                  any(FUNDER_VERBS.match(v.text) for v in ctx.verbs),
                  any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, is_listed(line),
                  bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1], ctx.sentence.doc,

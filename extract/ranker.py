@@ -21,7 +21,7 @@ from extract.data import load_json
 from extract.knowledge import entry
 from extract.types import Amount, Mention
 
-__all__ = ["Place", "candidates", "rank", "choose", "load_model", "MODEL_FILE"]
+__all__ = ["Place", "Page", "page", "candidates", "rank", "choose", "load_model", "MODEL_FILE"]
 
 MODEL_FILE = "ranker.json"
 # Kinds of bodies of the knowledge base the ranker tells apart; others count as "other".
@@ -45,8 +45,6 @@ class Place:
     sentence: tuple[int, int]
     previous: tuple[int, int] | None
     paragraph: tuple[int, int]
-    headline_end: int
-    lead: int
     subjects: tuple[tuple[int, int, str], ...]
     funding: bool
     receiving: bool
@@ -84,6 +82,33 @@ def _clause_head(token: Token) -> int:
 
 
 @dataclass(frozen=True)
+class Page:
+    """What the candidates of every amount of a page share, found once a page: its bodies, by name too, those of its
+    headline, and for each name whether the headline or the lead names it and its kind of body."""
+
+    orgs: list[Mention]
+    by_name: dict[str, list[Mention]]
+    headline: list[Mention]
+    in_headline: dict[str, bool]
+    in_lead: dict[str, bool]
+    kinds: dict[str, str]
+
+
+def page(orgs: list[Mention], headline_end: int, lead: int) -> Page:
+    """The page of these bodies, its headline ending at `headline_end` and its lead at `lead`."""
+    by_name = _by_name(orgs)
+    return Page(orgs, by_name, [m for m in orgs if m.end <= headline_end],
+                {norm: any(m.end <= headline_end for m in found) for norm, found in by_name.items()},
+                {norm: any(m.start < lead for m in found) for norm, found in by_name.items()},
+                {norm: _kind(norm) for norm in by_name})
+
+
+def _kind(norm: str) -> str:
+    known = entry(norm)
+    return known.kind if known and known.kind in KINDS else "other"
+
+
+@dataclass(frozen=True)
 class _Around:
     """What every candidate of one amount is compared with, found once: the bodies of its sentence and paragraph (and
     their mentions there by name), the names of the sentence before, the nearest body's distance, the headline's
@@ -92,7 +117,6 @@ class _Around:
     sentence: list[Mention]
     paragraph: list[Mention]
     nearest: int | None
-    headline: list[Mention]
     root: Token | None
     clause: int | None
     in_sentence: dict[str, list[Mention]]
@@ -112,7 +136,7 @@ def _around(place: Place, orgs: list[Mention]) -> _Around:
     span = place.doc.char_span(place.amount.start, place.amount.end, alignment_mode="expand") if place.doc else None
     root = span.root if span is not None else None
     return _Around(sentence, paragraph, min((abs(m.start - place.amount.start) for m in sentence), default=None),
-                   [m for m in orgs if m.end <= place.headline_end], root,
+                   root,
                    _clause_head(root) if root is not None else None, _by_name(sentence), _by_name(paragraph),
                    frozenset(m.norm for m in _inside(orgs, place.previous)))
 
@@ -142,11 +166,10 @@ def _syntax(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
                                and OWNER_GAP.fullmatch(text[amount.end:m.start]) for m in in_sentence)}
 
 
-def _position(place: Place, around: _Around, norm: str, mentions: list[Mention]) -> dict[str, float]:
+def _position(place: Place, around: _Around, norm: str, mentions: list[Mention], seen: Page) -> dict[str, float]:
     in_sentence, in_paragraph = around.in_sentence.get(norm, []), around.in_paragraph.get(norm, [])
     values = {"in sentence": bool(in_sentence), "in previous sentence": norm in around.in_previous,
-              "in headline": any(m.end <= place.headline_end for m in mentions),
-              "in lead": any(m.start < place.lead for m in mentions)}
+              "in headline": seen.in_headline[norm], "in lead": seen.in_lead[norm]}
     values.update(_in_sentence(place, around, in_sentence) if in_sentence else ABSENT_FROM_SENTENCE)
     values.update({"in paragraph": bool(in_paragraph),
                    "first in paragraph": bool(around.paragraph) and around.paragraph[0].norm == mentions[0].norm,
@@ -181,13 +204,12 @@ NO_SYNTAX = {"subject": False, "agent": False, "subject of funding": False, "sub
              "par before": False, "owner after": False}
 
 
-def _story(place: Place, around: _Around, norm: str, mentions: list[Mention], orgs: list[Mention]) -> dict[str, float]:
-    known = entry(norm)
-    kind = known.kind if known and known.kind in KINDS else "other"
-    return {"log count": math.log1p(len(mentions)), "share": len(mentions) / max(1, len(orgs)),
+def _story(place: Place, around: _Around, norm: str, mentions: list[Mention], seen: Page) -> dict[str, float]:
+    kind = seen.kinds[norm]
+    return {"log count": math.log1p(len(mentions)), "share": len(mentions) / max(1, len(seen.orgs)),
             "main": norm == place.main, "main, national sentence": norm == place.main and place.national,
             "main, list line": norm == place.main and place.listed,
-            "first in headline": bool(around.headline) and around.headline[0].norm == norm,
+            "first in headline": bool(seen.headline) and seen.headline[0].norm == norm,
             "decision body": norm == place.decision,
             "anaphora, previous sentence": place.anaphora and norm in around.in_previous,
             "anaphora, main": place.anaphora and norm == place.main, f"kind {kind}": True,
@@ -202,14 +224,14 @@ def _runs(place: Place, norm: str) -> dict[str, float]:
             "runs a programme subject": any(s <= r.start < e for r in runs for s, e, _ in place.subjects)}
 
 
-def candidates(place: Place, orgs: list[Mention], picked: str | None) -> list[tuple[str | None, dict[str, float]]]:
+def candidates(place: Place, seen: Page, picked: str | None) -> list[tuple[str | None, dict[str, float]]]:
     """Every body the page names, the bodies running the programmes named, "none" (None), and the body the cascade
     picked, each with its features."""
-    by_name = _by_name(orgs)
-    around = _around(place, orgs)
+    by_name = seen.by_name
+    around = _around(place, seen.orgs)
     out = []
     for norm, mentions in by_name.items():
-        values = {**_position(place, around, norm, mentions), **_story(place, around, norm, mentions, orgs),
+        values = {**_position(place, around, norm, mentions, seen), **_story(place, around, norm, mentions, seen),
                   **_runs(place, norm), "picked": norm == picked}
         out.append((norm, values))
     runners = {r.norm for r in place.runners} | ({place.runner} if place.runner else set())
