@@ -10,7 +10,7 @@ from extract.data import load_json
 
 __all__ = ["CUES", "FUNDER_VERBS", "RECIPIENT_VERBS", "ANAPHORA", "COMPARISON", "COMPARED", "ROLE_BEFORE", "NATIONAL",
            "UNATTACHED_DATE", "DECISION", "CONTINUATION", "PART_OF", "AFTER_BODY", "AGENT_BEFORE", "CLAUSE_BREAK",
-           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "role_of"]
+           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "STAMP", "EARLIER", "role_of"]
 
 CUES = load_json("cues.json")
 
@@ -56,6 +56,10 @@ GOAL_CUES = tuple(CUES["goal"])
 HORIZON_CUES = GOAL_CUES + tuple(CUES["horizon"])
 # Marks that open a list line.
 BULLETS = tuple(CUES["bullets"])
+# An amount set before the story's news: "des appels de ce type ont déjà été publiés pour la Bretagne (8,6 M€)".
+EARLIER = re.compile(rf"\b{_words('earlier')}(?!\w)", re.I)
+# What may stand before the date of a line that is a page's date stamp and nothing else ("Publié le 14/06/2023").
+STAMP = re.compile(rf"\s*(?:{_words('stamp')}\s+)*", re.I)
 
 
 def role_of(words) -> str | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from extract.context import Context, is_compared, nearest_owner, verbs_above
-from extract.cues import COMPARISON, CONTINUATION, GOAL_CUES, PART_OF
+from extract.cues import COMPARISON, CONTINUATION, EARLIER, GOAL_CUES, PART_OF
 from extract.lists import TABLE_GAP, TABLE_LABEL
 from extract.stories import Story
 from extract.types import Amount, DateMention
@@ -205,7 +205,8 @@ def date_setting(ctx: Context, dates: list[DateMention], told: Story, story: str
              "headline": ctx.amount.start < bounds[0], "lead": bounds[0] <= ctx.amount.start < bounds[1],
              "appended story": told.start > 0,
              "no body": ctx.body is None, "main body": ctx.body is not None and ctx.body == ctx.main_body,
-             "no date in sentence": not in_sentence, "a bound": ctx.amount.qualifier in ("min", "max")}
+             "no date in sentence": not in_sentence, "a bound": ctx.amount.qualifier in ("min", "max"),
+             "earlier": bool(EARLIER.search(ctx.sentence_text))}
     lead = _lead_of(ctx.text, told, bounds[1])
     return DateSetting(ctx.amount, *rules, in_sentence, told.budget_year, told.decision[0],
                        ctx.body is not None and ctx.body == told.decision[1], story, ctx.list_date,

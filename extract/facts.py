@@ -295,7 +295,10 @@ def attribute(doc: Doc) -> list[Fact]:
     starts = line_starts(lines)
     headline = headline_end(text)
     settings: dict[int, _Setting] = {}  # by sentence start: what the amounts of a sentence share, found once
-    seen = page(orgs, headline, lead)
+    # The bodies each story names: an appended story's amounts are never a body of the lead's, nor the other way.
+    ends = [s.start for s in told_stories[1:]] + [len(text)]
+    pages = {s.start: page([m for m in orgs if s.start <= m.start < end], headline, lead)
+             for s, end in zip(told_stories, ends)}
     for amount in amounts:
         told = [s for s in told_stories if s.start <= amount.start][-1]
         if told.start and story is not None and dated and dated[-1][0].start < told.start:
@@ -310,7 +313,7 @@ def attribute(doc: Doc) -> list[Fact]:
         ctx = replace(ctx, list_body=list_body(lines, starts, line, intro, orgs, picks),
                       list_date=list_date(text, lines, starts, intro, dates, named, lead))
         body, role, body_how = _body(ctx)
-        ranked.append(candidates(_place(ctx, told, lines[line], starts[line]), seen, body))
+        ranked.append(candidates(_place(ctx, told, lines[line], starts[line]), pages[told.start], body))
         picks.append((amount.end, body))
         chosen, margin = rank(ranked[-1])
         if chosen != body:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
-from extract.cues import DECISION, HORIZON_CUES, UNATTACHED_DATE
+from extract.cues import BULLETS, DECISION, HORIZON_CUES, STAMP, UNATTACHED_DATE
 from extract.entities import lead_end
 from extract.knowledge import PROGRAMME
 from extract.types import DateMention, Mention
@@ -29,6 +29,10 @@ MAIN_BODY_MIN_MENTIONS = 2
 MAIN_BODY_MIN_SHARE = 0.4
 # A first line this short, with no full stop at its end, is a headline.
 HEADLINE_MAX = 200
+# An appended dispatch's own heading lines above its date stamp (its title, "À lire aussi"): at most this many.
+STAMP_HEADING_LINES = 2
+# A line ending on one of these is prose, not a heading.
+SENTENCE_ENDS = (".", "!", "?", "…", ":", ";", "»", '"')
 # A year standing alone in a headline: not part of a larger number ("1 342"), a range or a date.
 HEADLINE_YEAR = re.compile(r"(?<![\d.,/-])(?<!\d )(?:19[5-9]\d|20\d\d)(?![\d/-]|\s\d)")
 
@@ -129,6 +133,31 @@ def _appended_start(text: str, sentences: list[Span], dates: list[DateMention], 
     return None
 
 
+def _stamped_start(text: str, dates: list[DateMention], lead: int) -> int | None:
+    """Where a dispatch appended after the lead starts when the page gives its date stamp on a line of its own
+    ("14/11/2023", "Publié le 14/06/2023"): at the heading lines right above the stamp, if any, else at the stamp."""
+    for date in dates:
+        start = text.rfind("\n", 0, date.start) + 1
+        end = text.find("\n", date.end)
+        rest = text[date.end:end if end >= 0 else len(text)]
+        if start >= lead and STAMP.fullmatch(text, start, date.start) and not rest.strip():
+            return _heading_above(text, start, lead)
+    return None
+
+
+def _heading_above(text: str, start: int, lead: int) -> int:
+    """The start of the heading lines (short, ending on no sentence's punctuation, opening no list) right above the
+    line starting at `start`, after the lead; `start` itself when there are none."""
+    for _ in range(STAMP_HEADING_LINES):
+        above = text.rfind("\n", 0, start - 1) + 1
+        line = text[above:start - 1].strip()
+        if above < lead or not line or len(line) > HEADLINE_MAX or line.endswith(SENTENCE_ENDS) \
+                or line.startswith(BULLETS):
+            break
+        start = above
+    return start
+
+
 def stories(doc: Doc, text: str, sentences: list[Span], dates: list[DateMention], orgs: list[Mention],
             named: list[Mention]) -> list[Story]:
     """The dispatch's story and, when the page appends one, the older story after it, which keeps its own dates and
@@ -139,11 +168,14 @@ def stories(doc: Doc, text: str, sentences: list[Span], dates: list[DateMention]
     # "CPER 2015-2020 : …", "… en 2023", "AAPG 2024 : …").
     budget_year = line_year(text, 0, headline_end(text), doc._.dates, named)
     own = Story(0, main_body(orgs, text), _decision(sentences, text, lead, dates, orgs), budget_year)
-    start = _appended_start(text, sentences, dates, orgs, lead, _reference_year(doc, dates, lead))
+    start = _stamped_start(text, doc._.dates, lead)
+    if start is None:
+        start = _appended_start(text, sentences, dates, orgs, lead, _reference_year(doc, dates, lead))
     if start is None:
         return [own]
     own = replace(own, main=main_body([m for m in orgs if m.start < start], text))
     later = [m for m in orgs if m.start >= start]
-    first_date = next(d.value for d in dates if d.start >= start)
-    appended = Story(start, Counter(m.norm for m in later).most_common(1)[0][0], (first_date, later[0].norm))
+    first_date = next((d.value for d in dates if d.start >= start), None)
+    main = Counter(m.norm for m in later).most_common(1)[0][0] if later else None
+    appended = Story(start, main, (first_date, later[0].norm if later else None))
     return [own, appended]

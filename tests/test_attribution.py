@@ -132,6 +132,11 @@ STORIES = [
     case("Le Gers aide ses CFA\nLe Département du Gers a voté le 12 février 2025 une aide de 1,5 M€ aux CFA.\n"
          "Le conseil général de l'Allier a décidé en novembre 2012 d'attribuer des crédits à l'IUT de Moulins. "
          "L'enveloppe atteint 2,2 M€.", "2,2 M€", "body", "Département de l'Allier", published="2025-02-14"),
+    # A date stamp on a line of its own after the lead opens an appended dispatch, however recent: its amounts take no
+    # body of the lead.
+    case("Le Gers aide ses CFA\nLe Département du Gers a voté le 12 février 2025 une aide de 1,5 M€ aux CFA.\n"
+         "Publié le 03/10/2024\nCampus connecté : l'enveloppe atteint 0,8 M€ à Vierzon, dans le Cher.", "0,8 M€",
+         "body", None, published="2025-02-14"),
 ]
 
 
