@@ -19,7 +19,7 @@ FORMAT_CHOICE = click.Choice(["table", "csv", "json"])
 WORKERS_HELP = "Processes running the NLP on this machine (default: the number of cores; 1 = this process only)."
 # The gold sets `depeches eval` measures when given none: the corpus written with the rules, the development set in
 # the shapes of published pages, and the frozen test set.
-DEFAULT_GOLD = ("corpus/gold", "corpus/dev", "corpus/realistic")
+DEFAULT_GOLD = ("corpus/gold", "corpus/dev", "corpus/heldout", "corpus/realistic")
 DASK_HELP = "Run the NLP on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N local workers."
 
 
@@ -198,7 +198,8 @@ def evaluate(gold, verbose, model) -> None:
     """Measure extraction quality on gold annotations, each set in its own column.
 
     Without arguments: corpus/gold (written with the rules), corpus/dev (a development set in the shapes of
-    published pages) and corpus/realistic (a frozen test set), side by side.
+    published pages), corpus/heldout (more of those shapes, never trained on) and corpus/realistic (a frozen test
+    set), side by side.
 
     \b
     Example:
