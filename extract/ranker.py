@@ -166,10 +166,10 @@ def _syntax(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
                                and OWNER_GAP.fullmatch(text[amount.end:m.start]) for m in in_sentence)}
 
 
-def _position(place: Place, around: _Around, norm: str, mentions: list[Mention], seen: Page) -> dict[str, float]:
+def _position(place: Place, around: _Around, norm: str, mentions: list[Mention], on_page: Page) -> dict[str, float]:
     in_sentence, in_paragraph = around.in_sentence.get(norm, []), around.in_paragraph.get(norm, [])
     values = {"in sentence": bool(in_sentence), "in previous sentence": norm in around.in_previous,
-              "in headline": seen.in_headline[norm], "in lead": seen.in_lead[norm]}
+              "in headline": on_page.in_headline[norm], "in lead": on_page.in_lead[norm]}
     values.update(_in_sentence(place, around, in_sentence) if in_sentence else ABSENT_FROM_SENTENCE)
     values.update({"in paragraph": bool(in_paragraph),
                    "first in paragraph": bool(around.paragraph) and around.paragraph[0].norm == mentions[0].norm,
@@ -204,12 +204,12 @@ NO_SYNTAX = {"subject": False, "agent": False, "subject of funding": False, "sub
              "par before": False, "owner after": False}
 
 
-def _story(place: Place, around: _Around, norm: str, mentions: list[Mention], seen: Page) -> dict[str, float]:
-    kind = seen.kinds[norm]
-    return {"log count": math.log1p(len(mentions)), "share": len(mentions) / max(1, len(seen.orgs)),
+def _story(place: Place, around: _Around, norm: str, mentions: list[Mention], on_page: Page) -> dict[str, float]:
+    kind = on_page.kinds[norm]
+    return {"log count": math.log1p(len(mentions)), "share": len(mentions) / max(1, len(on_page.orgs)),
             "main": norm == place.main, "main, national sentence": norm == place.main and place.national,
             "main, list line": norm == place.main and place.listed,
-            "first in headline": bool(seen.headline) and seen.headline[0].norm == norm,
+            "first in headline": bool(on_page.headline) and on_page.headline[0].norm == norm,
             "decision body": norm == place.decision,
             "anaphora, previous sentence": place.anaphora and norm in around.in_previous,
             "anaphora, main": place.anaphora and norm == place.main, f"kind {kind}": True,
@@ -224,14 +224,14 @@ def _runs(place: Place, norm: str) -> dict[str, float]:
             "runs a programme subject": any(s <= r.start < e for r in runs for s, e, _ in place.subjects)}
 
 
-def candidates(place: Place, seen: Page, picked: str | None) -> list[tuple[str | None, dict[str, float]]]:
+def candidates(place: Place, on_page: Page, picked: str | None) -> list[tuple[str | None, dict[str, float]]]:
     """Every body the page names, the bodies running the programmes named, "none" (None), and the body the cascade
     picked, each with its features."""
-    by_name = seen.by_name
-    around = _around(place, seen.orgs)
+    by_name = on_page.by_name
+    around = _around(place, on_page.orgs)
     out = []
     for norm, mentions in by_name.items():
-        values = {**_position(place, around, norm, mentions, seen), **_story(place, around, norm, mentions, seen),
+        values = {**_position(place, around, norm, mentions, on_page), **_story(place, around, norm, mentions, on_page),
                   **_runs(place, norm), "picked": norm == picked}
         out.append((norm, values))
     runners = {r.norm for r in place.runners} | ({place.runner} if place.runner else set())

@@ -29,10 +29,10 @@ MAIN_BODY_MIN_MENTIONS = 2
 MAIN_BODY_MIN_SHARE = 0.4
 # A first line this short, with no full stop at its end, is a headline.
 HEADLINE_MAX = 200
+# ... ending on one of these is prose.
+HEADLINE_ENDS = (".", ".»", '."')
 # An appended dispatch's own heading lines above its date stamp (its title, "À lire aussi"): at most this many.
 STAMP_HEADING_LINES = 2
-# A line ending on one of these is prose, not a heading.
-SENTENCE_ENDS = (".", "!", "?", "…", ":", ";", "»", '"')
 # A year standing alone in a headline: not part of a larger number ("1 342"), a range or a date.
 HEADLINE_YEAR = re.compile(r"(?<![\d.,/-])(?<!\d )(?:19[5-9]\d|20\d\d)(?![\d/-]|\s\d)")
 
@@ -48,10 +48,16 @@ class Story:
     budget_year: str | None = None
 
 
+def is_heading(line: str) -> bool:
+    """A line short and with no full stop at its end: a headline, or a heading."""
+    line = line.rstrip()
+    return len(line) <= HEADLINE_MAX and not line.endswith(HEADLINE_ENDS)
+
+
 def headline_end(text: str) -> int:
-    """Where the headline ends: its first line when short and unpunctuated, else 0 (no headline)."""
+    """Where the headline ends: its first line when it is a heading, else 0 (no headline)."""
     first = text.split("\n", 1)[0].rstrip()
-    return len(first) if len(first) <= HEADLINE_MAX and not first.endswith((".", ".»", '."')) else 0
+    return len(first) if is_heading(first) else 0
 
 
 def main_body(orgs: list[Mention], text: str) -> str | None:
@@ -146,13 +152,12 @@ def _stamped_start(text: str, dates: list[DateMention], lead: int) -> int | None
 
 
 def _heading_above(text: str, start: int, lead: int) -> int:
-    """The start of the heading lines (short, ending on no sentence's punctuation, opening no list) right above the
-    line starting at `start`, after the lead; `start` itself when there are none."""
+    """The start of the heading lines (see `is_heading`; no list line) right above the line starting at `start`, after
+    the lead; `start` itself when there are none."""
     for _ in range(STAMP_HEADING_LINES):
         above = text.rfind("\n", 0, start - 1) + 1
         line = text[above:start - 1].strip()
-        if above < lead or not line or len(line) > HEADLINE_MAX or line.endswith(SENTENCE_ENDS) \
-                or line.startswith(BULLETS):
+        if above < lead or not line or not is_heading(line) or line.startswith(BULLETS):
             break
         start = above
     return start

@@ -18,7 +18,7 @@ DB_HELP = "Store: a SQLite file path or any SQLAlchemy URL (default: $DEPECHES_D
 FORMAT_CHOICE = click.Choice(["table", "csv", "json"])
 WORKERS_HELP = "Processes running the NLP on this machine (default: the number of cores; 1 = this process only)."
 # The gold sets `depeches eval` measures when given none: the corpus written with the rules, the development set in
-# the shapes of published pages, and the frozen test set.
+# the shapes of published pages, more of those shapes that no model trains on, and the frozen test set.
 DEFAULT_GOLD = ("corpus/gold", "corpus/dev", "corpus/heldout", "corpus/realistic")
 DASK_HELP = "Run the NLP on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N local workers."
 
