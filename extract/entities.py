@@ -15,6 +15,7 @@ from extract.bodies import canonical, find_bodies, is_budget_act, is_not_body
 from extract.data import load_json
 from extract.knowledge import KNOWLEDGE_COMPONENT, PROGRAMME, SPANS_KEY, known_spans
 from extract.regions import find_places, main_region, region_of
+from extract.stories import lead_end
 from extract.types import Mention
 
 __all__ = ["find_entities", "ENTITIES_COMPONENT"]
@@ -198,16 +199,6 @@ def _folded(text: str) -> str:
 
 def _overlaps(mention: Mention, others: list[Mention]) -> bool:
     return any(mention.start < o.end and o.start < mention.end for o in others)
-
-
-# The lead of a dispatch: its headline and first paragraph, where its main region is named.
-LEAD_LINES = 2
-
-
-def lead_end(text: str) -> int:
-    """Where the lead of a dispatch (its headline and first paragraph) ends."""
-    lines = text.split("\n")
-    return sum(len(line) + 1 for line in lines[:LEAD_LINES])
 
 
 def find_entities(doc: Doc, known_in: Callable[[str], list[Span]] = known_spans) -> tuple[list[Mention], str | None]:

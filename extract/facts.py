@@ -14,12 +14,11 @@ from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, FUNDER_VERBS, GAP_
                           ROLE_BEFORE, role_of)
 from extract.dating import MODEL_FILE as DATES_MODEL
 from extract.dating import date_candidates, date_setting, rule_date, total_date
-from extract.entities import lead_end
 from extract.knowledge import PROGRAMME, entry, regional_member
 from extract.lists import TABLE_GAP, intro_line, is_listed, line_starts, list_body, list_date
 from extract.ranker import Place, candidates, page, rank
 from extract.regions import names_region
-from extract.stories import Story, headline_end, is_unattached, names, stories
+from extract.stories import Story, headline_end, is_unattached, lead_end, names, stories
 from extract.types import Amount, DateMention, Fact, Mention
 
 __all__ = ["attribute", "FACTS_COMPONENT", "FEATURES_KEY", "CANDIDATES_KEY", "DATE_CANDIDATES_KEY"]

@@ -12,11 +12,10 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span
 
 from extract.cues import BULLETS, DECISION, HORIZON_CUES, STAMP, UNATTACHED_DATE
-from extract.entities import lead_end
 from extract.knowledge import PROGRAMME
 from extract.types import DateMention, Mention
 
-__all__ = ["Story", "stories", "main_body", "headline_end", "line_year", "names", "is_unattached"]
+__all__ = ["Story", "stories", "main_body", "headline_end", "lead_end", "line_year", "names", "is_unattached"]
 
 # An older dispatch appended to a page dates its opening this many years or more before the page's own.
 OLDER_STORY_YEARS = 2
@@ -31,6 +30,8 @@ MAIN_BODY_MIN_SHARE = 0.4
 HEADLINE_MAX = 200
 # ... ending on one of these is prose.
 HEADLINE_ENDS = (".", ".»", '."')
+# The lead of a dispatch: its headline and first paragraph, where its main region and its decision are named.
+LEAD_LINES = 2
 # An appended dispatch's own heading lines above its date stamp (its title, "À lire aussi"): at most this many.
 STAMP_HEADING_LINES = 2
 # A year standing alone in a headline: not part of a larger number ("1 342"), a range or a date.
@@ -58,6 +59,13 @@ def headline_end(text: str) -> int:
     """Where the headline ends: its first line when it is a heading, else 0 (no headline)."""
     first = text.split("\n", 1)[0].rstrip()
     return len(first) if is_heading(first) else 0
+
+
+def lead_end(text: str) -> int:
+    """Where the lead of a dispatch ends: its headline, when it has one, and its first paragraph. A page that starts
+    on its text (an excerpt, a scraped page with no title) has its first paragraph alone for lead."""
+    lines = text.split("\n", LEAD_LINES)
+    return sum(len(line) + 1 for line in lines[:LEAD_LINES if headline_end(text) else 1])
 
 
 def main_body(orgs: list[Mention], text: str) -> str | None:

@@ -147,3 +147,16 @@ def test_attribution(nlp, text, published, amount, nth, field, want):
     facts = [f for f in extraction.facts if text[f.start:f.end] == amount]
     assert facts, f"{amount!r} not found among {[text[f.start:f.end] for f in extraction.facts]}"
     assert getattr(facts[nth], field) == want
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("BP 2025 : la Région vote 12 M€\nLes élus ont voté 12 M€ jeudi.\nLe Département ajoute 3 M€.",
+     "BP 2025 : la Région vote 12 M€\nLes élus ont voté 12 M€ jeudi.\n"),
+    # A page that starts on its text, with no headline, has its first paragraph alone for lead.
+    ("Les élus régionaux ont voté jeudi 12 M€ pour les CFA de la région.\nLe Département ajoute 3 M€.",
+     "Les élus régionaux ont voté jeudi 12 M€ pour les CFA de la région.\n"),
+])
+def test_the_lead_is_the_headline_and_first_paragraph(text, lead):
+    from extract.stories import lead_end
+
+    assert text[:lead_end(text)] == lead
