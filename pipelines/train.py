@@ -30,13 +30,13 @@ DATES_RANKER_PATH = REPO / "extract" / "data" / "dates_ranker.json"
 FOLDS = 5
 # Inverse strength of the L2 penalty: a thousand facts, a few dozen features; a strong penalty keeps the weights from
 # chasing features a handful of facts carry. Chosen on held-out folds among 0.03 to 1, the probability recalibrated:
-# worst band of at least 20 facts 0.040 from its accuracy (0.3: 0.040, 0.08: 0.041, 0.2: 0.043, 0.03: 0.047, 0.1:
-# 0.054, 0.15: 0.057, 0.5: 0.071, 1: 0.086).
+# worst band of at least 20 facts 0.015 from its accuracy (0.03: 0.014, 0.08: 0.016, 0.1 to 0.2: 0.022 or 0.023,
+# 0.3: 0.028, 0.5: 0.043, 1: 0.047).
 REGULARISATION = 0.05
 # The recalibration fits three numbers on a thousand held-out facts: next to no penalty.
 RECALIBRATION_REGULARISATION = 1e6
-# The ranker's penalty: the value with the best body accuracy on held-out folds among 0.3 to 100 (1: 0.854; 0.3:
-# 0.853, 3: 0.851, 10: 0.848).
+# The ranker's penalty: the value with the best body accuracy on held-out folds among 0.3 to 100 (1: 0.826; 0.3:
+# 0.824, 3: 0.825, 10: 0.824, 100: 0.822).
 RANKER_REGULARISATION = 1.0
 # The date ranker's, chosen the same way: every value from 0.1 to 10 gives 0.903.
 DATES_RANKER_REGULARISATION = 1.0
