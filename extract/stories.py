@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
-from extract.cues import BULLETS, DECISION, HORIZON_CUES, STAMP, UNATTACHED_DATE
+from extract.cues import BULLETS, DATE_STAMP, DECISION, HORIZON_CUES, UNATTACHED_DATE
 from extract.knowledge import PROGRAMME
 from extract.types import DateMention, Mention
 
@@ -62,10 +62,16 @@ def headline_end(text: str) -> int:
 
 
 def lead_end(text: str) -> int:
-    """Where the lead of a dispatch ends: its headline, when it has one, and its first paragraph. A page that starts
-    on its text (an excerpt, a scraped page with no title) has its first paragraph alone for lead."""
-    lines = text.split("\n", LEAD_LINES)
-    return sum(len(line) + 1 for line in lines[:LEAD_LINES if headline_end(text) else 1])
+    """Where the lead of a dispatch ends: its headline, when it has one, and its first paragraph, past the date stamps
+    between them ("Publié le 10/04/2025"). A page that starts on its text (an excerpt, a scraped page with no title)
+    has its first paragraph alone for lead."""
+    wanted, end = LEAD_LINES if headline_end(text) else 1, 0
+    for line in text.split("\n"):
+        end += len(line) + 1
+        wanted -= not DATE_STAMP.fullmatch(line)
+        if not wanted:
+            break
+    return end
 
 
 def main_body(orgs: list[Mention], text: str) -> str | None:
@@ -147,15 +153,14 @@ def _appended_start(text: str, sentences: list[Span], dates: list[DateMention], 
     return None
 
 
-def _stamped_start(text: str, dates: list[DateMention], lead: int) -> int | None:
+def _stamped_start(text: str, lead: int) -> int | None:
     """Where a dispatch appended after the lead starts when the page gives its date stamp on a line of its own
     ("14/11/2023", "Publié le 14/06/2023"): at the heading lines right above the stamp, if any, else at the stamp."""
-    for date in dates:
-        start = text.rfind("\n", 0, date.start) + 1
-        end = text.find("\n", date.end)
-        rest = text[date.end:end if end >= 0 else len(text)]
-        if start >= lead and STAMP.fullmatch(text, start, date.start) and not rest.strip():
+    start = lead
+    for line in text[lead:].split("\n"):
+        if line.strip() and DATE_STAMP.fullmatch(line):
             return _heading_above(text, start, lead)
+        start += len(line) + 1
     return None
 
 
@@ -181,7 +186,7 @@ def stories(doc: Doc, text: str, sentences: list[Span], dates: list[DateMention]
     # "CPER 2015-2020 : …", "… en 2023", "AAPG 2024 : …").
     budget_year = line_year(text, 0, headline_end(text), doc._.dates, named)
     own = Story(0, main_body(orgs, text), _decision(sentences, text, lead, dates, orgs), budget_year)
-    start = _stamped_start(text, doc._.dates, lead)
+    start = _stamped_start(text, lead)
     if start is None:
         start = _appended_start(text, sentences, dates, orgs, lead, _reference_year(doc, dates, lead))
     if start is None:

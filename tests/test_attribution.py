@@ -137,6 +137,10 @@ STORIES = [
     case("Le Gers aide ses CFA\nLe Département du Gers a voté le 12 février 2025 une aide de 1,5 M€ aux CFA.\n"
          "Publié le 03/10/2024\nCampus connecté : l'enveloppe atteint 0,8 M€ à Vierzon, dans le Cher.", "0,8 M€",
          "body", None, published="2025-02-14"),
+    # ... but a stamp right under the headline dates the page, and the lead is the paragraph after it.
+    case("Le Gers aide ses CFA\nPublié le 14/02/2025\nLe Département du Gers a voté le 12 février 2025 une aide de "
+         "1,5 M€ aux CFA, dont :\n- 1 M€ pour le CFA d'Auch ;\n- 0,5 M€ pour celui de Condom.", "0,5 M€", "date",
+         "2025-02-12", published="2025-02-14"),
 ]
 
 
@@ -155,6 +159,11 @@ def test_attribution(nlp, text, published, amount, nth, field, want):
     # A page that starts on its text, with no headline, has its first paragraph alone for lead.
     ("Les élus régionaux ont voté jeudi 12 M€ pour les CFA de la région.\nLe Département ajoute 3 M€.",
      "Les élus régionaux ont voté jeudi 12 M€ pour les CFA de la région.\n"),
+    # A date stamp between the headline and the first paragraph is no paragraph of its own.
+    ("BP 2025 : la Région vote 12 M€\nPublié le 19/12/2024 à 17h42\nLes élus ont voté 12 M€ jeudi.\nSuite.",
+     "BP 2025 : la Région vote 12 M€\nPublié le 19/12/2024 à 17h42\nLes élus ont voté 12 M€ jeudi.\n"),
+    ("BP 2025 : la Région vote 12 M€\nMis à jour le vendredi 20 décembre 2024\nLes élus ont voté 12 M€.\nSuite.",
+     "BP 2025 : la Région vote 12 M€\nMis à jour le vendredi 20 décembre 2024\nLes élus ont voté 12 M€.\n"),
 ])
 def test_the_lead_is_the_headline_and_first_paragraph(text, lead):
     from extract.stories import lead_end
