@@ -119,7 +119,8 @@ def test_a_correction_shows_in_fact_view_and_the_events_and_never_overwrites_the
                     "--note", "le plateau est financé par l'agglomération", "--by", "Anne", "--db", db)
     assert done.returncode == 0, done.stderr
     assert f"fact {fact} (article {ARTICLE})" in done.stdout
-    assert f"body: {extracted[0]!r} → {DESK_BODY!r}" in done.stdout and "date: (empty) → '2021'" in done.stdout
+    before = repr(extracted[3]) if extracted[3] else "(empty)"
+    assert f"body: {extracted[0]!r} → {DESK_BODY!r}" in done.stdout and f"date: {before} → '2021'" in done.stdout
     assert "body_role" not in done.stdout  # it was already funder: nothing changed there
     shown = view_row(db, fact)
     assert (shown["body"], shown["date"], shown["corrected"]) == (DESK_BODY, "2021", 1)
