@@ -37,9 +37,18 @@ OTHER_BOILERPLATE = [
     line("J'accepte Je refuse En savoir plus"),
     line("Accepter et fermer / Refuser"),
     line("Accepter tout · Refuser tout · Voir les préférences"),
+    # Banners whose words come in another order, and short lines about cookies.
+    line("En continuant votre navigation sur notre site, vous acceptez le dépôt de cookies de mesure d'audience."),
+    line("Ce site dépose des cookies : vous pouvez modifier vos choix à tout moment."),
+    line("Accepter les cookies"),
+    line("Gestion de vos préférences en matière de cookies"),
     line("Newsletter Outre-mer : inscrivez-vous gratuitement pour recevoir chaque vendredi notre sélection."),
     line("Déjà abonné ? Connectez-vous"),
     line("Cet article est réservé aux abonnés."),
+    # Subscription offers with their prices: no money fact.
+    line("Pas encore abonné ? Découvrez notre offre Formation à partir de 19 € HT par mois."),
+    line("Newsletter Régions : le meilleur de la semaine chaque lundi. Offre découverte : 2 mois pour 5 €."),
+    line("Tous nos contenus pendant 15 jours pour 1 €, puis 39 € par mois sans engagement."),
     # A scraper's stamp before the lead (real-dispatches.md): the publication month, not article text.
     line(" date 2023-07 "),
     line("date 2019-11"),
@@ -61,6 +70,8 @@ ARTICLE_LINES = [
     line("La Région a refusé de fermer le CFA de Brest, faute d'accord sur 2 M€."),
     line("En savoir plus sur le budget 2024 : 3 M€ pour les lycées."),
     line("Accepter ou refuser la réforme : les Opco partagés sur 1,2 Md€."),
+    line("L'entreprise, qui fabrique des traceurs GPS, a accepté une aide de 2 M€ de la Région."),
+    line("Le contrat est signé sans engagement de volume, pour 4 M€ au plus."),
 ]
 
 
