@@ -22,6 +22,11 @@ def _generics() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     return re.compile(rf"(?<![\w-])(?:{names})(?![\w-])", re.I), kinds
 
 
+# A generic noun with a complement naming a body is that body's own organ ("le conseil d'administration de France
+# compétences"), named in full: no body named before stands for it.
+OWNER_AFTER = re.compile(r"\s+(?:de la |de l'|des |du |de |d')")
+
+
 def _kind(mention: Mention) -> str | None:
     known = entry(mention.norm)
     return known.kind if known else None
@@ -36,6 +41,12 @@ def _referent(kinds: tuple[str, ...], position: int, bodies: list[Mention]) -> M
     return next(m for m in fitting if m.norm == counts[0][0]) if counts else None
 
 
+def _owned(text: str, end: int, bodies: list[Mention]) -> bool:
+    """A body's name follows the generic noun ending at `end`, through "de", "du", "des"…"""
+    link = OWNER_AFTER.match(text, end)
+    return link is not None and any(b.start == link.end() for b in bodies)
+
+
 def resolve_generics(text: str, bodies: list[Mention]) -> list[Mention]:
     """ORG mentions for the generic nouns of `text` that stand for one of `bodies` (ORG mentions), in order.
 
@@ -46,7 +57,7 @@ def resolve_generics(text: str, bodies: list[Mention]) -> list[Mention]:
     pattern, kinds = _generics()
     found = []
     for match in pattern.finditer(text):
-        if any(b.start < match.end() and match.start() < b.end for b in bodies):
+        if any(b.start < match.end() and match.start() < b.end for b in bodies) or _owned(text, match.end(), bodies):
             continue
         referent = _referent(kinds[match.group(0).casefold()], match.start(), bodies)
         if referent is not None:

@@ -101,6 +101,24 @@ def _known_body(text: str, known: Span, main: str | None) -> Mention:
     return Mention("ORG", text[known.start_char:end], norm, known.start_char, end, region)
 
 
+def _members_named(text: str, known: list[Span]) -> dict[str, set[str]]:
+    """The regions of the members named of each body of the knowledge base that exists once per region: by the place
+    after its name ("Transitions Pro de Normandie"), or by a member's own name ("Transitions Pro Bretagne")."""
+    found: dict[str, set[str]] = {}
+    for span in known:
+        network = span.kb_id_ if span.kb_id_ in REGIONAL_BODIES else _network_of(span.kb_id_)
+        after = _place_after().match(text, span.end_char) if span.kb_id_ in REGIONAL_BODIES else None
+        region = region_of(after.group("place")) if after else (entry(span.kb_id_).region if network else None)
+        if network and region:
+            found.setdefault(network, set()).add(region)
+    return found
+
+
+def _network_of(name: str) -> str | None:
+    """The network a member's name starts with: "Transitions Pro" for "Transitions Pro Bretagne"."""
+    return next((network for network in REGIONAL_BODIES if name.startswith(f"{network} ")), None)
+
+
 # "la région" alone names the institution after these words ("financé par la région"), not after "dans la région".
 BARE_REGION_BEFORE = re.compile(r"(?:^|[\n.;:,(]\s?|\b(?:par|et|que|avec|dont|entre|pour|à|ou)\s)la\s$", re.I)
 BARE_REGION_AFTER = re.compile(r"\s(?:de |d'|du |des |où |qui compte|natale|parisienne)", re.I)
@@ -274,13 +292,16 @@ def find_bodies(text: str, main: str | None = None, known: list[Span] | None = N
     ['Région Normandie', 'Caisse des dépôts', 'Transitions Pro Normandie']
     """
     known = known_in(text) if known is None else known
+    # A network whose members of several regions are named ("Transitions Pro Bretagne", "Transitions Pro Normandie")
+    # is the network where it stands alone, not the story's member.
+    networks = {name for name, regions in _members_named(text, known).items() if len(regions) > 1}
     institutions, named, patterned = _scan(text)
     found = _cut_by_bracket(text, main, known_in) if BRACKETED_ACRONYM.search(text) else []
     found += [m for m in _over_known(patterned, known) if not _overlaps(m.start, m.end, found)]
     for span in known:
         if span.label_ == "ORG" and not _overlaps(span.start_char, span.end_char, found) \
                 and not is_budget_act(text, span):
-            found.append(_known_body(text, span, main))
+            found.append(_known_body(text, span, None if span.kb_id_ in networks else main))
     found += [m for m in (_institution(m, main) for m in institutions)
               if m is not None and not _overlaps(m.start, m.end, found)]
     found += [_named(m) for m in named if not _overlaps(m.start(), m.end(), found)]
