@@ -37,16 +37,16 @@ QUALIFIER_CUES = [
     ("min", r"pas moins d[e']|un peu plus d[e']|au moins|au minimum|minimum d[e']|plus d[e']|sup[ée]rieure?s? [àa]|"
             r"d[ée]pass\w*(?: les| la)?|exc[èé]d\w*(?: les)?|[àa] partir d[e']|au-del[àa] d[e']|plancher d[e']|dès"),
     ("max", r"pas plus d[e']|un peu moins d[e']|jusqu'[àa]|au maximum|au plus|maximum(?: d[e'])?|maximale? d[e']|moins d[e']|"
-            r"plafonn\w* [àa]|dans la limite d[e']|plafond d[e']|inf[ée]rieure?s? [àa]|n'exc[ée]dant pas|"
+            r"plafonn\w* [àa]|limit[ée]+e?s? [àa]|dans la limite d[e']|plafond d[e']|inf[ée]rieure?s? [àa]|n'exc[ée]dant pas|"
             r"ne (?:pourra|pourront|peut|peuvent|doit|doivent|saurait|sauraient) (?:pas )?(?:d[ée]passer|exc[ée]der)(?: les)?|sous les"),
     ("approx", r"environ|d'environ|pr[èe]s d[e']|quelque|autour d[e']|de l'ordre d[e']|approximativement|[àa] peu pr[èe]s|"
-               r"grosso modo|avoisin\w*(?: les)?|~|estim\w*\s*:"),
+               r"grosso modo|avoisin\w*(?: les)?|~|estim\w*\s*:|estim[ée]+e?s? [àa]"),
 ]
 POSTFIX_CUES = [("approx", r"environ"), ("max", r"au maximum|maximum|au plus"), ("min", r"au moins|au minimum|minimum")]
 # A range "de X à Y" is no range after a verb of change: "le budget passe de 10 M€ à 12 M€" gives two amounts.
 CHANGE_VERBS = r"pass\w*|augment\w*|progress\w*|baiss\w*|grimp\w*|recul\w*|chut\w*|évolu\w*|diminu\w*|port\w*|relev\w*|ramen\w*|abaiss\w*"
 # The cues as patterns: those ending just before the amount, those starting right after it.
-CUES_BEFORE = [(name, re.compile(rf"(?:^|[\s(,])(?:{cues})\s*$")) for name, cues in QUALIFIER_CUES]
+CUES_BEFORE = [(name, re.compile(rf"(?:^|[\s(,]|\bd['’])(?:{cues})\s*$")) for name, cues in QUALIFIER_CUES]
 CUES_AFTER = [(name, re.compile(rf"\s*(?:{cues})\b")) for name, cues in POSTFIX_CUES]
 CHANGE_VERB_BEFORE = re.compile(rf"(?:{CHANGE_VERBS})\s*$")
 # How far before or after an amount a qualifier or per-unit cue may stand, in characters.
@@ -263,11 +263,12 @@ def _with_cents(text: str, amount: Amount) -> Amount:
                    value=amount.value + (-1 if amount.value < 0 else 1) * int(cents.group(1)) / 100)
 
 
-# A magnitude without currency: "un budget de 27,4 millions", "7,1 milliards", "deux milliards et demi".
+# A magnitude without currency: "un budget de 27,4 millions", "7,1 milliards", "deux milliards et demi", "171 millions
+# de l'État" (but "2 millions de jeunes" is a count).
 BARE_MAGNITUDE = re.compile(rf"(?<![\w.,+-])(?:(?P<num>\d{{1,3}}(?:[ .]\d{{3}})*(?:,\d+)?)|(?P<one>un|une)|"
                             rf"(?P<words>(?:{_alternation(NUMBER_WORDS)})(?:[- ](?:{_alternation(NUMBER_WORDS)}))*))"
                             r"\s(?P<wmag>millions?|milliards?)(?:\s(?P<andhalf>et demie?))?"
-                            r"(?!\s(?:de|d'|d’)\s?\w)(?![\w-])")
+                            r"(?!\s(?:de|d'|d’)\s?(?!l['’]|la\s)\w)(?![\w-])")
 # ... tried only up to this many characters before a magnitude word (extract.patterns.Anchored).
 BARE_ANCHORED = Anchored(BARE_MAGNITUDE, "milli", 60)
 MONEY_CONTEXT = re.compile(r"€|\beuros?\b|\bbudget|\benveloppe|\bdotation|\bcrédits?\b|\bfinanc|\bsubvention|"
@@ -345,6 +346,58 @@ def _prefix_amounts(text: str, taken: list[Amount]) -> list[Amount]:
     return found
 
 
+# A unit stated once for a table's column or a list's lines: "Montant (k€)", "Répartition (en k€) :", "(en millions
+# d'euros)". The bare numbers under it are amounts in that unit.
+STATED_UNIT = re.compile(r"\((?:en\s+)?(?:(?P<smag>k|K|M|Md|Mds)\s?)?(?P<cur>€|euros?|EUR)\)|"
+                         r"\((?:en\s+)?(?P<wmag>milliers|millions?|milliards?) d['’](?P<wcur>euros)\)")
+STATED_MAGNITUDES = {**SYMBOL_MAGNITUDES, **WORD_MAGNITUDES, "milliers": 10**3}
+CELL_SEPARATOR = re.compile(r"[|\t]")
+CELL_NUMBER = re.compile(rf"\s*(?:(?P<sign>[-+])\s?)?{DIGITS}\s*$")
+# A list line under a stated unit: a label, a colon, a bare number.
+UNIT_LIST_LINE = re.compile(rf"[^:|\t\n]{{1,80}}:\s*(?:(?P<sign>[-+])\s?)?{DIGITS}\s*$")
+
+
+def _stated_unit(cell: str, text: str) -> tuple[int, str] | None:
+    """The magnitude and currency a heading states, if any."""
+    found = STATED_UNIT.search(cell)
+    if not found:
+        return None
+    magnitude = STATED_MAGNITUDES.get(found.group("smag") or found.group("wmag") or "", 1)
+    return magnitude, _currency_of(found.group("cur") or found.group("wcur"), text)
+
+
+def _unit_amount(text: str, start: int, number: re.Match, unit: tuple[int, str]) -> Amount | None:
+    value = parse_number(number.group("num"))
+    if value is None:
+        return None
+    value *= unit[0] * (-1 if number.group("sign") == "-" else 1)
+    begin, end = start + number.start("sign" if number.group("sign") else "num"), start + number.end("num")
+    return Amount(begin, end, text[begin:end], float(value), None, unit[1], "exact", None)
+
+
+def _column_amounts(text: str, taken: list[Amount]) -> list[Amount]:
+    """Bare numbers under a heading that states their unit: a table's column ("Montant (k€)") or the lines of a list
+    introduced by one ("Répartition des crédits (en k€) :")."""
+    found, columns, listed, start = [], {}, None, 0
+    for line in text.split("\n"):
+        cells = CELL_SEPARATOR.split(line)
+        units = {i: u for i, cell in enumerate(cells) if (u := _stated_unit(cell, text))} if len(cells) > 1 else {}
+        if units:
+            columns, listed = {"width": len(cells), **units}, None
+        elif columns and len(cells) == columns["width"]:
+            offsets = [0] + [m.end() for m in CELL_SEPARATOR.finditer(line)]
+            for i, unit in ((i, u) for i, u in columns.items() if i != "width"):
+                if number := CELL_NUMBER.match(cells[i]):
+                    found.append(_unit_amount(text, start + offsets[i], number, unit))
+        elif listed and (number := UNIT_LIST_LINE.match(line)):
+            found.append(_unit_amount(text, start, number, listed))
+        else:
+            columns = {}
+            listed = _stated_unit(line, text) if line.rstrip().endswith(":") else None
+        start += len(line) + 1
+    return [a for a in found if a and not any(t.start < a.end and a.start < t.end for t in taken)]
+
+
 def find_amounts(text: str) -> list[Amount]:
     """Every money amount of a text, in order of appearance.
 
@@ -362,7 +415,8 @@ def find_amounts(text: str) -> list[Amount]:
             found.pop()  # "entre 2 M€ et 3 M€": the range replaces its lower bound
         found.append(_with_cents(text, amount))
     found = sorted(found + _prefix_amounts(text, found), key=lambda a: a.start)
-    return sorted(found + _bare_amounts(text, found), key=lambda a: a.start)
+    found = sorted(found + _bare_amounts(text, found), key=lambda a: a.start)
+    return sorted(found + _column_amounts(text, found), key=lambda a: a.start)
 
 
 @Language.component(AMOUNTS_COMPONENT)
