@@ -186,6 +186,41 @@ def _defined_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+# The words before an acronym in brackets that may hold the name it abbreviates.
+NAME_BEFORE_ACRONYM = re.compile(r"([^\n.;:()«»\"]{3,90})$")
+
+
+def _defined_programmes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Mentions with every acronym the text defines in brackets after a programme's name ("le programme départemental
+    d'insertion (PDI)", "un appel à manifestation d'intérêt (AMI)") standing for a programme: tagged PROG wherever
+    it is used, never an organisation. An acronym the knowledge base knows is left to it."""
+    defined = {}
+    for found in DEFINED_ACRONYM.finditer(text):
+        acronym, before = found.group("acronym"), NAME_BEFORE_ACRONYM.search(text, 0, found.start())
+        if acronym not in defined and canonical(acronym) is None and before and _names_programme(acronym, before[1]):
+            defined[acronym] = found.start("acronym")
+    if not defined:
+        return mentions
+    out = [replace(m, label=PROGRAMME) if m.label == "ORG" and m.text in defined else m for m in mentions]
+    for acronym in defined:
+        for use in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
+            mention = Mention(PROGRAMME, acronym, acronym, use.start(), use.end())
+            if not _overlaps(mention, out):
+                out.append(mention)
+    return sorted(out, key=lambda m: m.start)
+
+
+def _names_programme(acronym: str, before: str) -> bool:
+    """A run of words ending `before`, that the acronym abbreviates, starts with a programme's head word."""
+    words = re.split(r"\s+", before.strip())
+    for size in range(2, min(len(words), 2 * len(acronym) + 2) + 1):
+        head = re.split(r"['’]", words[-size].casefold())[-1]
+        if head in _word_lists()["programme_heads"] and _folded(head[:1]) == _folded(acronym[:1]) \
+                and _abbreviates(acronym, " ".join(words[-size:])):
+            return True
+    return False
+
+
 def _abbreviates(acronym: str, name: str) -> bool:
     """The acronym's letters are, in order, initials of the name's words: "CUB" for "Communauté urbaine de Bordeaux",
     not "DVD" (an affiliation) for "Département de la Manche"."""
@@ -216,7 +251,8 @@ def find_entities(doc: Doc, known_in: Callable[[str], list[Span]] = known_spans)
                   if s.label_ != PROGRAMME and is_budget_act(text, s)]  # a budget act is a law, like a programme
     gazetteer += [p for p in places if not _overlaps(p, gazetteer)]
     model = [m for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]
-    return _defined_acronyms(text, sorted(gazetteer + model, key=lambda m: m.start)), main
+    mentions = _defined_acronyms(text, sorted(gazetteer + model, key=lambda m: m.start))
+    return _defined_programmes(text, mentions), main
 
 
 @Language.factory(ENTITIES_COMPONENT)
