@@ -75,7 +75,7 @@ def probability(values: dict[str, float], model: dict | None = None) -> float:
     on held-out folds."""
     weights = _weights(model) if model else _shipped_weights()
     model = model or load_model()
-    score = model["intercept"] + sum(weights.get(name, 0.0) * value for name, value in values.items())
+    score = model["intercept"] + math.fsum(weights.get(name, 0.0) * value for name, value in values.items())
     found = 1.0 / (1.0 + math.exp(-score))
     if "recalibration" not in model:
         return found

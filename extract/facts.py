@@ -30,8 +30,9 @@ FEATURES_KEY = "depeches_fact_features"
 CANDIDATES_KEY = "depeches_body_candidates"
 DATE_CANDIDATES_KEY = "depeches_date_candidates"
 
-# Kinds of body (kb.json) that report on others' money rather than hold their own: never a fact's body.
-SOURCE_KINDS = {"court", "inspection", "parliament"}
+# Kinds of body (kb.json) that report on, vote or criticise others' money rather than hold their own: never a fact's
+# body.
+SOURCE_KINDS = {"court", "inspection", "parliament", "party"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 # How close (characters) a place must stand before an amount to name its region: "la Bretagne (8,6 M€)".
 ADJACENT_PLACE = 40
@@ -271,7 +272,8 @@ def _runner(programmes: list[Mention], sentence: Span, text: str) -> str | None:
 
 
 def _is_source(mention: Mention) -> bool:
-    """A body that audits, inspects or reports (Cour des comptes, inspections, Parliament) names others' money."""
+    """A body that audits, inspects, reports or takes sides (Cour des comptes, inspections, Parliament, parties) names
+    others' money."""
     known = entry(mention.norm)
     return known is not None and known.kind in SOURCE_KINDS
 
@@ -327,11 +329,11 @@ def attribute(doc: Doc) -> list[Fact]:
                                                           (is_listed(lines[line]), elsewhere), (headline, lead))))
         if story is None and amount.start < lead and date_how in ("own", "sentence") and not is_compared(ctx):
             story = date
+        if date:  # the rules' date: what the next amounts' candidates read owes nothing to the date ranker
+            dated.append((amount, date))
         chosen, _ = rank(dated_ranked[-1], DATES_MODEL)
         if chosen != date:
             date, date_how = chosen, "ranked"
-        if date:
-            dated.append((amount, date))
         if region_how == "adjacent" and (member := regional_member(body, region)):
             body = member  # "Dotations des associations Transitions Pro :\nBretagne : 21,4 M€"
         values = _features(doc, ctx, dates, amounts, told, (body, body_how), (date, date_how), region_how,

@@ -272,8 +272,8 @@ def rank(found: list[tuple[str | None, dict[str, float]]], model: dict | str | N
         return next(norm for norm, values in found if values.get("picked")), 0.0
 
     def score(values: dict[str, float]) -> float:
-        # Features at zero add nothing: only the others are weighed.
-        return sum([weights.get(name, 0.0) * value for name, value in values.items() if value])
+        # Features at zero add nothing: only the others are weighed, summed exactly so that their order is no matter.
+        return math.fsum(weights.get(name, 0.0) * value for name, value in values.items() if value)
 
     scores = [score(values) for _, values in found]
     best = max(range(len(found)), key=lambda i: scores[i])

@@ -88,7 +88,7 @@ def test_every_region_has_a_departement():
 
 KB_KINDS = {"region", "departement", "university", "school", "comue", "operator", "agency", "ministry", "state",
             "parliament", "court", "inspection", "social_partner", "european", "network", "company", "association",
-            "local_authority", "foreign", "international", "other"}
+            "local_authority", "foreign", "international", "party", "other"}
 
 
 def kb_rows() -> list[dict]:
