@@ -27,9 +27,13 @@ TABLES = [
          "de 95 M€.\nLa répartition, établie selon les contributions versées en 2021, s'établit comme suit :\n"
          "Bretagne : 11,8 M€\nNormandie : 3,4 M€", "3,4 M€", "date", "2022", published="2022-04-15"),
     # ... unless a short heading over the table names their year.
+    case("Transitions Pro : les dotations de France compétences\nFrance compétences répartit 498 M€ entre les "
+         "associations.\nEnveloppes 2025 par région :\nBretagne : 21,4 M€\nCorse : 2,1 M€",
+         "2,1 M€", "date", "2025", published="2025-01-16"),
+    # ... but the day of the act the lead reports dates the amounts it decided (the vote's day, not the budget year).
     case("Transitions Pro : France compétences fixe les dotations\nLe conseil d'administration a arrêté le 14 janvier "
          "2025 la répartition : 498 M€ au total.\nEnveloppes 2025 par région :\nBretagne : 21,4 M€\nCorse : 2,1 M€",
-         "2,1 M€", "date", "2025", published="2025-01-16"),
+         "2,1 M€", "date", "2025-01-14", published="2025-01-16"),
     case("Transitions Pro : France compétences fixe les dotations\nLe conseil d'administration a arrêté le 14 janvier "
          "2025 la répartition : 498 M€ au total.\nLauréats France 2030 par région :\nBretagne : 21,4 M€",
          "21,4 M€", "date", "2025-01-14", published="2025-01-16"),
