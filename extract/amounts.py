@@ -378,17 +378,16 @@ def _unit_amount(text: str, start: int, number: re.Match, unit: tuple[int, str])
 def _column_amounts(text: str, taken: list[Amount]) -> list[Amount]:
     """Bare numbers under a heading that states their unit: a table's column ("Montant (k€)") or the lines of a list
     introduced by one ("Répartition des crédits (en k€) :")."""
-    found, columns, listed, start = [], {}, None, 0
+    found, width, columns, listed, start = [], 0, {}, None, 0
     for line in text.split("\n"):
         cells = CELL_SEPARATOR.split(line)
         units = {i: u for i, cell in enumerate(cells) if (u := _stated_unit(cell, text))} if len(cells) > 1 else {}
-        if units:
-            columns, listed = {"width": len(cells), **units}, None
-        elif columns and len(cells) == columns["width"]:
+        if units:  # a table's heading row: the columns whose unit it states
+            width, columns, listed = len(cells), units, None
+        elif columns and len(cells) == width:
             offsets = [0] + [m.end() for m in CELL_SEPARATOR.finditer(line)]
-            for i, unit in ((i, u) for i, u in columns.items() if i != "width"):
-                if number := CELL_NUMBER.match(cells[i]):
-                    found.append(_unit_amount(text, start + offsets[i], number, unit))
+            found += [_unit_amount(text, start + offsets[i], number, unit) for i, unit in columns.items()
+                      if (number := CELL_NUMBER.match(cells[i]))]
         elif listed and (number := UNIT_LIST_LINE.match(line)):
             found.append(_unit_amount(text, start, number, listed))
         else:

@@ -194,15 +194,15 @@ def _defined_programmes(text: str, mentions: list[Mention]) -> list[Mention]:
     """Mentions with every acronym the text defines in brackets after a programme's name ("le programme départemental
     d'insertion (PDI)", "un appel à manifestation d'intérêt (AMI)") standing for a programme: tagged PROG wherever
     it is used, never an organisation. An acronym the knowledge base knows is left to it."""
-    defined = {}
+    defined = set()
     for found in DEFINED_ACRONYM.finditer(text):
         acronym, before = found.group("acronym"), NAME_BEFORE_ACRONYM.search(text, 0, found.start())
         if acronym not in defined and canonical(acronym) is None and before and _names_programme(acronym, before[1]):
-            defined[acronym] = found.start("acronym")
+            defined.add(acronym)
     if not defined:
         return mentions
     out = [replace(m, label=PROGRAMME) if m.label == "ORG" and m.text in defined else m for m in mentions]
-    for acronym in defined:
+    for acronym in sorted(defined):
         for use in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
             mention = Mention(PROGRAMME, acronym, acronym, use.start(), use.end())
             if not _overlaps(mention, out):

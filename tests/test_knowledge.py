@@ -211,6 +211,22 @@ def test_defined_acronyms_stand_for_their_body(nlp, text, want):
     assert [(m.text, m.norm) for m in mentions(nlp, text) if m.label == "ORG"] == want
 
 
+# ... and one defined after a programme's name is a programme wherever the text uses it, never an organisation.
+DEFINED_PROGRAMMES = [
+    case("Le programme départemental d'insertion (PDI) est ramené à 31,4 M€ ; la baisse du PDI inquiète.",
+         [("PDI", "PROG"), ("PDI", "PROG")], "a programme"),
+    case("Un appel à manifestation d'intérêt (AMI) doté de 5 M€ est lancé par la Région Bretagne : l'AMI ferme en mai.",
+         [("AMI", "PROG"), ("Région Bretagne", "ORG"), ("AMI", "PROG")], "a call, its small words skipped"),
+    case("L'Agence de l'eau (ADE) verse 2 M€ au plan régional (ADE).", [("Agence de l'eau", "ORG"), ("ADE", "ORG"),
+                                                                        ("ADE", "ORG")], "a body's name"),
+]
+
+
+@pytest.mark.parametrize("text, want", DEFINED_PROGRAMMES)
+def test_defined_programmes_are_programmes(nlp, text, want):
+    assert [(m.text, m.label) for m in mentions(nlp, text) if m.label in ("ORG", "PROG")] == want
+
+
 def test_programmes_are_never_organisations(nlp):
     text = ("Le Plan d'investissement dans les compétences et le Programme d'investissements d'avenir financent "
             "l'Afpa, qui touche 3 M€ du FSE.")
