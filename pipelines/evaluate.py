@@ -12,7 +12,7 @@ from extract.nlp import DEFAULT_MODEL, extract_docs, load
 from pipelines.batch import prepare
 from pipelines.readers import RawArticle, read_file
 
-__all__ = ["GoldArticle", "Report", "Sample", "load_gold", "evaluate", "FIELDS"]
+__all__ = ["GoldArticle", "Report", "Sample", "load_gold", "evaluate", "score", "FIELDS"]
 
 FIELDS = ("body", "date", "region", "qualifier")
 # The fields a fact's confidence speaks for.
@@ -162,7 +162,11 @@ def _score_entities(report: Report, article: GoldArticle, mentions: list) -> Non
 
 def evaluate(paths: Iterable[str], model: str = DEFAULT_MODEL) -> Report:
     """Run the pipeline on gold articles and count what it got right."""
-    gold = load_gold(paths)
+    return score(load_gold(paths), model)
+
+
+def score(gold: list[GoldArticle], model: str = DEFAULT_MODEL) -> Report:
+    """Run the pipeline on these gold articles and count what it got right."""
     prepared = [prepare(_raw(a)) for a in gold]
     report = Report(articles=len(gold))
     texts = ((p.text, p.raw.published) for p in prepared)

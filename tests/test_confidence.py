@@ -9,9 +9,10 @@ import pytest
 
 from extract.confidence import features, load_model, probability
 from extract.dating import MODEL_FILE as DATES_MODEL
+from extract.nlp import DEFAULT_MODEL
 from extract.ranker import load_model as load_ranker
 from pipelines.evaluate import Sample, evaluate
-from pipelines.train import fit, fit_ranker, held_out, ranker_held_out, reliability
+from pipelines.train import fit, fit_ranker, held_out, ranker_held_out, reliability, stacked
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,10 +75,13 @@ def report():
 
 
 def test_the_shipped_models_are_what_their_gold_sets_train(report):
+    """Trained to a fixed point, each model is what the last pass gives: the rankers from the facts the shipped
+    rankers give, the confidence from the facts as rankers fitted on the other folds give them."""
     articles = sorted({s.article for s in report.samples})
+    paths = [str(ROOT / p) for p in load_model()["gold sets"]]
     for shipped, fitted in ((load_ranker(), fit_ranker(report.samples)),
                             (load_ranker(DATES_MODEL), fit_ranker(report.samples, "date_candidates")),
-                            (load_model(), fit(report.samples))):
+                            (load_model(), fit(stacked(paths, DEFAULT_MODEL, report, report)))):
         for key in ("features", "weights"):
             assert fitted[key] == pytest.approx(shipped[key], abs=1e-5), f"{key}: run `make model` and commit"
         assert shipped["trained on"] == articles
