@@ -186,6 +186,19 @@ def _defined_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+# Guillemets around a whole name: the title of a project, a call or a plan ("l'idex « UCA Jedi »"), not a body.
+QUOTE_OPEN = re.compile(r"[«“]\s?$")
+QUOTE_CLOSE = re.compile(r"\s?[»”]")
+
+
+def _quoted_title(text: str, mention: Mention) -> Mention:
+    """An organisation the model finds alone between guillemets is a programme's title: tagged PROG."""
+    if mention.label == "ORG" and QUOTE_OPEN.search(text, max(0, mention.start - 2), mention.start) \
+            and QUOTE_CLOSE.match(text, mention.end):
+        return replace(mention, label=PROGRAMME, norm=mention.text)
+    return mention
+
+
 # The words before an acronym in brackets that may hold the name it abbreviates.
 NAME_BEFORE_ACRONYM = re.compile(r"([^\n.;:()«»\"]{3,90})$")
 
@@ -250,7 +263,7 @@ def find_entities(doc: Doc, known_in: Callable[[str], list[Span]] = known_spans)
     gazetteer += [Mention(PROGRAMME, s.text, s.text, s.start_char, s.end_char) for s in known
                   if s.label_ != PROGRAMME and is_budget_act(text, s)]  # a budget act is a law, like a programme
     gazetteer += [p for p in places if not _overlaps(p, gazetteer)]
-    model = [m for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]
+    model = [_quoted_title(text, m) for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]
     mentions = _defined_acronyms(text, sorted(gazetteer + model, key=lambda m: m.start))
     return _defined_programmes(text, mentions), main
 

@@ -183,6 +183,8 @@ NEVER_ORGANISATIONS = [
     case("Le PRES Université de Toulouse obtient 5 M€.", {"Université de Toulouse"}, "a legal form before a name"),
     case("La Région publie le détail de son budget.\nInvestissements dans les collèges, par canton :\nNiort : 4 M€",
          set(), "a common word capitalised at the start of a line"),
+    case("Le jury confirme le projet « Campus Horizon Santé » et lui garde 58 M€.", set(),
+         "a project's title in guillemets"),
 ]
 
 
