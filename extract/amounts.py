@@ -378,6 +378,8 @@ def _unit_amount(text: str, start: int, number: re.Match, unit: tuple[int, str])
 def _column_amounts(text: str, taken: list[Amount]) -> list[Amount]:
     """Bare numbers under a heading that states their unit: a table's column ("Montant (k€)") or the lines of a list
     introduced by one ("Répartition des crédits (en k€) :")."""
+    if not STATED_UNIT.search(text):
+        return []
     found, width, columns, listed, start = [], 0, {}, None, 0
     for line in text.split("\n"):
         cells = CELL_SEPARATOR.split(line)

@@ -84,13 +84,13 @@ def date_candidates(place: DateSetting) -> list[tuple[str | None, dict[str, floa
     with the amount's setting, and its precision."""
     out = []
     for value, sources in _sources(place).items():
-        values = {source: 1.0 for source in sorted(sources)}
-        values.update({f"{source} | {flag}": 1.0 for source in sorted(sources) for flag in sorted(place.setting)})
+        values = {source: 1.0 for source in sources}
+        values.update({f"{source} | {flag}": 1.0 for source in sources for flag in place.setting})
         values[f"precision {PRECISIONS.get(len(value), 'other')}"] = 1.0
         values["picked"] = float(value == place.picked)
         out.append((value, values))
     out.append((None, {"none": 1.0, "picked": float(place.picked is None),
-                       **{f"none | {flag}": 1.0 for flag in sorted(place.setting)}}))
+                       **{f"none | {flag}": 1.0 for flag in place.setting}}))
     return out
 
 

@@ -179,11 +179,14 @@ def _defined_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
     out = [replace(m, label="ORG", norm=defined[m.text].norm, region=defined[m.text].region)
            if m.label in ("ORG", "LOC") and m.text in defined and m.norm == m.text else m for m in mentions]
     for acronym, body in defined.items():
-        for use in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
-            mention = Mention("ORG", acronym, body.norm, use.start(), use.end(), body.region)
-            if not _overlaps(mention, out):
-                out.append(mention)
+        out += _uses(text, acronym, out, lambda start, end: Mention("ORG", acronym, body.norm, start, end, body.region))
     return sorted(out, key=lambda m: m.start)
+
+
+def _uses(text: str, acronym: str, mentions: list[Mention], mention_at: Callable[[int, int], Mention]) -> list[Mention]:
+    """A mention (made by `mention_at`) for each use of a defined acronym that no mention holds yet."""
+    uses = (mention_at(m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text))
+    return [use for use in uses if not _overlaps(use, mentions)]
 
 
 # Guillemets around a whole name: the title of a project, a call or a plan ("l'idex « UCA Jedi »"), not a body.
@@ -216,10 +219,7 @@ def _defined_programmes(text: str, mentions: list[Mention]) -> list[Mention]:
         return mentions
     out = [replace(m, label=PROGRAMME) if m.label == "ORG" and m.text in defined else m for m in mentions]
     for acronym in sorted(defined):
-        for use in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
-            mention = Mention(PROGRAMME, acronym, acronym, use.start(), use.end())
-            if not _overlaps(mention, out):
-                out.append(mention)
+        out += _uses(text, acronym, out, lambda start, end: Mention(PROGRAMME, acronym, acronym, start, end))
     return sorted(out, key=lambda m: m.start)
 
 

@@ -11,6 +11,7 @@ extract/data/ranker.json, read once per process; `rank` serves the date ranker (
 
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,7 +22,7 @@ from extract.data import load_json
 from extract.knowledge import entry
 from extract.types import Amount, Mention
 
-__all__ = ["Place", "Page", "page", "candidates", "rank", "choose", "load_model", "MODEL_FILE"]
+__all__ = ["Place", "Page", "page", "candidates", "rank", "choose", "load_model", "models_in_place", "MODEL_FILE"]
 
 MODEL_FILE = "ranker.json"
 # Kinds of bodies of the knowledge base the ranker tells apart; others count as "other".
@@ -264,10 +265,25 @@ def _shipped_weights(name: str = MODEL_FILE) -> dict[str, float]:
     return _weights(load_model(name))
 
 
+# Weights standing in for shipped models, by file name, while `models_in_place` runs.
+_IN_PLACE: dict[str, dict[str, float]] = {}
+
+
+@contextmanager
+def models_in_place(models: dict[str, dict]):
+    """Rank with these models instead of the shipped ones of the same file names while inside (training on folds)."""
+    _IN_PLACE.update({name: _weights(model) for name, model in models.items()})
+    try:
+        yield
+    finally:
+        _IN_PLACE.clear()
+
+
 def rank(found: list[tuple[str | None, dict[str, float]]], model: dict | str | None = None) -> tuple[str | None, float]:
     """The candidate with the highest score and its margin over the next best (0 when alone); between equal scores,
     the first. `model` is a model, or the file name of a shipped one (the body ranker's by default)."""
-    weights = _weights(model) if isinstance(model, dict) else _shipped_weights(model or MODEL_FILE)
+    name = model or MODEL_FILE
+    weights = _weights(model) if isinstance(model, dict) else _IN_PLACE.get(name) or _shipped_weights(name)
     if not weights:  # no model trained yet: the cascade's pick
         return next(norm for norm, values in found if values.get("picked")), 0.0
 

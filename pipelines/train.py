@@ -14,12 +14,13 @@ against the accuracy.
 
 import argparse
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from extract.confidence import log_terms, probability
+from extract.dating import MODEL_FILE as DATES_MODEL_FILE
 from extract.nlp import DEFAULT_MODEL
+from extract.ranker import MODEL_FILE as BODY_MODEL_FILE, models_in_place
 from pipelines.evaluate import Report, Sample, evaluate, load_gold, score
 
 __all__ = ["fit", "fit_ranker", "stacked", "held_out", "ranker_held_out", "scored", "reliability", "Band", "BANDS",
@@ -200,21 +201,6 @@ def _write(model: dict, path: Path, source: str, paths: list[str], report: Repor
     return model
 
 
-@contextmanager
-def _rankers(body: dict, dates: dict):
-    """The pipeline ranks with these two models instead of the shipped ones while inside."""
-    from extract import ranker
-    from extract.dating import MODEL_FILE as DATES_MODEL_FILE
-
-    table = {ranker.MODEL_FILE: ranker._weights(body), DATES_MODEL_FILE: ranker._weights(dates)}
-    shipped = ranker._shipped_weights
-    ranker._shipped_weights = lambda name=ranker.MODEL_FILE: table[name]
-    try:
-        yield
-    finally:
-        ranker._shipped_weights = shipped
-
-
 def stacked(paths: list[str], model: str, bodies: Report, dates: Report) -> list[Sample]:
     """The matched facts of the gold sets as the pipeline gives them with rankers that never saw their article:
     for each fold of articles, the rankers are fitted on the other folds (the body ranker on `bodies`' samples, the
@@ -226,7 +212,7 @@ def stacked(paths: list[str], model: str, bodies: Report, dates: Report) -> list
         seen = {bodies.samples[i].article for i in train_rows}
         body = fit_ranker([s for s in bodies.samples if s.article in seen])
         date = fit_ranker([s for s in dates.samples if s.article in seen], "date_candidates")
-        with _rankers(body, date):
+        with models_in_place({BODY_MODEL_FILE: body, DATES_MODEL_FILE: date}):
             out += score([a for a in gold if a.id not in seen], model).samples
     return sorted(out, key=lambda s: s.article)
 
