@@ -10,7 +10,8 @@ from extract.data import load_json
 
 __all__ = ["CUES", "FUNDER_VERBS", "RECIPIENT_VERBS", "ANAPHORA", "COMPARISON", "COMPARED", "ROLE_BEFORE", "NATIONAL",
            "UNATTACHED_DATE", "DECISION", "CONTINUATION", "PART_OF", "AFTER_BODY", "AGENT_BEFORE", "CLAUSE_BREAK",
-           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "EARLIER", "role_of"]
+           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "EARLIER", "on_stamp_line",
+           "role_of"]
 
 CUES = load_json("cues.json")
 
@@ -59,10 +60,18 @@ BULLETS = tuple(CUES["bullets"])
 # An amount set before the story's news: "des appels de ce type ont déjà été publiés pour la Bretagne (8,6 M€)".
 EARLIER = re.compile(rf"\b{_words('earlier')}(?!\w)", re.I)
 # A line that is a page's date stamp and nothing else: "14/11/2023", "Publié le 10/04/2025 à 17h42", "Mis à jour le
-# mardi 8 avril 2025".
+# mardi 8 avril 2025", "Publié le 25/03/2025 – Mis à jour le 27/03/2025 à 11h20".
 _MONTH = r"(?:janv|févr|fevr|mars|avr|mai|juin|juil|août|aout|sept|oct|nov|déc|dec)[a-zéû]*\.?"
 _DAY = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}(?:-\d{{2}})?|(?:\d{{1,2}}(?:er)?\s+)?{_MONTH}\s+\d{{4}})"
-DATE_STAMP = re.compile(rf"\s*(?:{_words('stamp')}\s+)*{_DAY}(?:\s*(?:à|,)?\s*\d{{1,2}}\s?[h:]\s?\d{{2}})?\s*", re.I)
+_STAMP = rf"\s*(?:{_words('stamp')}\s+)*{_DAY}(?:\s*(?:à|,)?\s*\d{{1,2}}\s?[h:]\s?\d{{2}})?\s*"
+DATE_STAMP = re.compile(rf"{_STAMP}(?:[–—|·,-]{_STAMP})*", re.I)
+
+
+def on_stamp_line(text: str, position: int) -> bool:
+    """Whether the line holding text[position] is a page's date stamp, which dates the page, not what it says."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return DATE_STAMP.fullmatch(text[start:end if end >= 0 else len(text)]) is not None
 
 
 def role_of(words) -> str | None:

@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract import text_of
+from extract.cues import on_stamp_line
 from extract.data import load_json
 from extract.patterns import Anchored, literal_alternation
 from extract.types import DateMention
@@ -370,11 +371,12 @@ def _with_anaphoric(text: str, folded: str, found: list[DateMention]) -> list[Da
 
 
 def _with_anaphoric_days(text: str, folded: str, found: list[DateMention], base: Published | None) -> list[DateMention]:
-    """Add "la veille", "le lendemain"…: a day before or after the day named last before them, else the
-    publication day; nothing when neither is known to the day."""
+    """Add "la veille", "le lendemain"…: a day before or after the day named last before them (not on the page's
+    date stamp), else the publication day; nothing when neither is known to the day."""
     added = []
     for match in ANAPHORIC_DAY.finditer(text, folded):
-        days = [d for d in found if d.end <= match.start() and len(d.value) == DAY_PRECISION]
+        days = [d for d in found if d.end <= match.start() and len(d.value) == DAY_PRECISION
+                and not on_stamp_line(text, d.start)]
         reference = date.fromisoformat(days[-1].value) if days else (base.day if base else None)
         if reference is not None:
             value = (reference + timedelta(days=ANAPHORIC_DAYS[match.group(0).lower()])).isoformat()

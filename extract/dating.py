@@ -62,6 +62,8 @@ def _sources(place: DateSetting) -> dict[str, set[str]]:
             found.setdefault(value, set()).add(source)
 
     amount = place.amount
+    if "table cell" in place.setting:  # a table's column or row heading names the cell's year: no other date
+        return {place.list_dates[0]: {"list heading"}}
     nearest = min(place.sentence, key=lambda d: abs(d.start - amount.start), default=None)
     for date in place.sentence:
         add(date.value, "sentence, before the amount" if date.end <= amount.start else "sentence, after the amount")
@@ -129,8 +131,8 @@ def _is_goal(ctx: Context, date: DateMention, verbs: set[int]) -> bool:
 
 
 def _within_story(ctx: Context) -> bool:
-    """An amount of the story itself: no unit amount, no national comparison, nothing it is compared with."""
-    return ctx.amount.per is None and not is_compared(ctx) and not ctx.national
+    """An amount of the story itself: no national comparison, nothing it is compared with."""
+    return not is_compared(ctx) and not ctx.national
 
 
 def _story_date(ctx: Context, story: str | None) -> str | None:
@@ -194,14 +196,15 @@ def total_date(ctx: Context, amounts: list[Amount], dated: list[tuple[Amount, st
 
 
 def date_setting(ctx: Context, dates: list[DateMention], told: Story, story: str | None, rules: tuple[str | None, str],
-                 line: tuple[bool, bool], bounds: tuple[int, int]) -> DateSetting:
+                 line: tuple[bool, bool, bool], bounds: tuple[int, int]) -> DateSetting:
     """What the date ranker looks at around one amount; `rules` holds the rules' date and how they found it, `story`
-    the date of the lead's first dated amount, `line` whether the amount is a list line and whether a place next to
-    it names another region than the dispatch's, `bounds` where the headline and the lead end."""
+    the date of the lead's first dated amount, `line` whether the amount is a list line, whether a place next to it
+    names another region than the dispatch's and whether it is a table's cell whose heading names its year, `bounds`
+    where the headline and the lead end."""
     start, end = ctx.sentence.start_char, ctx.sentence.end_char
     in_sentence = tuple(d for d in dates if start <= d.start < end)
     flags = {"unit amount": ctx.amount.per is not None, "compared": is_compared(ctx), "national": ctx.national,
-             "list line": line[0], "another region": line[1], "continues": continues(ctx),
+             "list line": line[0], "another region": line[1], "table cell": line[2], "continues": continues(ctx),
              "headline": ctx.amount.start < bounds[0], "lead": bounds[0] <= ctx.amount.start < bounds[1],
              "appended story": told.start > 0,
              "no body": ctx.body is None, "main body": ctx.body is not None and ctx.body == ctx.main_body,

@@ -15,7 +15,7 @@ from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, FUNDER_VERBS, GAP_
 from extract.dating import MODEL_FILE as DATES_MODEL
 from extract.dating import date_candidates, date_setting, rule_date, total_date
 from extract.knowledge import PROGRAMME, entry, regional_member
-from extract.lists import TABLE_GAP, intro_line, is_listed, line_starts, list_body, list_date
+from extract.lists import TABLE_GAP, intro_line, is_listed, line_starts, list_body, list_date, table_date
 from extract.ranker import Place, candidates, page, rank
 from extract.regions import names_region
 from extract.stories import Story, headline_end, is_unattached, lead_end, names, stories
@@ -311,8 +311,10 @@ def attribute(doc: Doc) -> list[Fact]:
         ctx = _context(text, setting, amount, told)
         line = bisect_right(starts, amount.start) - 1
         intro = intro_line(lines, line)
+        heading, act = list_date(text, lines, starts, intro, dates, named, lead)
+        column = table_date(text, lines, starts, line, amount.start, dates, named)
         ctx = replace(ctx, list_body=list_body(lines, starts, line, intro, orgs, picks),
-                      list_date=list_date(text, lines, starts, intro, dates, named, lead))
+                      list_date=(column or heading, act))
         body, role, body_how = _body(ctx)
         ranked.append(candidates(_place(ctx, told, lines[line], starts[line]), pages[told.start], body))
         picks.append((amount.end, body))
@@ -326,7 +328,8 @@ def attribute(doc: Doc) -> list[Fact]:
         region, region_how = _region(doc, ctx, body, places, amounts)
         elsewhere = region_how == "adjacent" and doc._.main_region is not None and region != doc._.main_region
         dated_ranked.append(date_candidates(date_setting(ctx, dates, told, story, (date, date_how),
-                                                          (is_listed(lines[line]), elsewhere), (headline, lead))))
+                                                          (is_listed(lines[line]), elsewhere, column is not None),
+                                                          (headline, lead))))
         if story is None and amount.start < lead and date_how in ("own", "sentence") and not is_compared(ctx):
             story = date
         if date:  # the rules' date: what the next amounts' candidates read owes nothing to the date ranker

@@ -3,12 +3,14 @@ what the line introducing them gives them (a body, a year, the day of an act) wh
 
 import re
 
+from extract.amounts import CELL_SEPARATOR
 from extract.cues import BULLETS
 from extract.knowledge import entry
 from extract.stories import line_year
 from extract.types import DateMention, Mention
 
-__all__ = ["TABLE_GAP", "TABLE_LABEL", "is_listed", "line_starts", "intro_line", "list_body", "list_date"]
+__all__ = ["TABLE_GAP", "TABLE_LABEL", "is_listed", "line_starts", "intro_line", "list_body", "list_date",
+           "table_date"]
 
 # A table line: "Opco EP : 1 645 M€", "Bretagne : 61,4 M€".
 TABLE_GAP = re.compile(r"[ ]*:[ ]*")
@@ -73,3 +75,25 @@ def list_date(text: str, lines: list[str], starts: list[int], intro: int | None,
     if start < lead - 1:
         return None, next((d.value for d in dates if start <= d.start < end and len(d.value) == 10), None)
     return None, None
+
+
+def _cells(line: str, start: int) -> list[tuple[int, int]]:
+    """The (start, end) offsets of a table line's cells; `start` is the line's offset."""
+    bounds = [0] + [m.end() for m in CELL_SEPARATOR.finditer(line)] + [len(line) + 1]
+    return [(start + a, start + b - 1) for a, b in zip(bounds, bounds[1:])]
+
+
+def table_date(text: str, lines: list[str], starts: list[int], index: int, position: int, dates: list[DateMention],
+               named: list[Mention]) -> str | None:
+    """The year a table in columns ("Poste | BI 2025 | BI 2024", "Année | Dépense CPF") gives the cell at `position`
+    of its line `index`: its column heading's, else its row label's ("2021 | 2,8 Md€ | 1 310 €")."""
+    width = len(CELL_SEPARATOR.findall(lines[index]))
+    top = index
+    while top > 0 and width and len(CELL_SEPARATOR.findall(lines[top - 1])) == width:
+        top -= 1
+    if top == index:
+        return None
+    column = len(CELL_SEPARATOR.findall(text, starts[index], position))
+    heading = _cells(lines[top], starts[top])[column]
+    label = _cells(lines[index], starts[index])[0]
+    return line_year(text, *heading, dates, named) or (line_year(text, *label, dates, named) if column else None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
-from extract.cues import BULLETS, DATE_STAMP, DECISION, HORIZON_CUES, UNATTACHED_DATE
+from extract.cues import BULLETS, DATE_STAMP, DECISION, HORIZON_CUES, UNATTACHED_DATE, on_stamp_line
 from extract.knowledge import PROGRAMME
 from extract.types import DateMention, Mention
 
@@ -91,8 +91,8 @@ def main_body(orgs: list[Mention], text: str) -> str | None:
 
 
 def is_unattached(text: str, date: DateMention) -> bool:
-    """A date that dates no amount: "depuis sa mise en place fin 2019", "créé en 2014"."""
-    return bool(UNATTACHED_DATE.search(text[max(0, date.start - 40):date.start + len(date.cue or "")]))
+    """A date that dates no amount: "depuis sa mise en place fin 2019", "créé en 2014", the page's date stamp."""
+    return on_stamp_line(text, date.start) or bool(UNATTACHED_DATE.search(text[max(0, date.start - 40):date.start + len(date.cue or "")]))
 
 
 def names(doc: Doc) -> list[Mention]:

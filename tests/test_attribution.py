@@ -49,6 +49,19 @@ TABLES = [
 
 # A list or table line that names no body belongs to the body that introduces the list, or failing that to the body
 # of the amount just above it.
+# A table in columns: the year of a cell's column heading, else of its row label.
+TABLES += [
+    case("France compétences : le budget 2026 adopté\nLe conseil d'administration a adopté jeudi le budget initial.\n"
+         "Ligne | BI 2026 | BI 2025\nAlternance | 8 400 M€ | 8 720 M€\nCPF | 2 050 M€ | 2 150 M€", "2 150 M€", "date",
+         "2025", published="2025-11-28"),
+    case("France compétences : le budget 2026 adopté\nLe conseil d'administration a adopté jeudi le budget initial.\n"
+         "Ligne | BI 2026 | BI 2025\nAlternance | 8 400 M€ | 8 720 M€\nCPF | 2 050 M€ | 2 150 M€", "2 050 M€", "date",
+         "2026", published="2025-11-28"),
+    case("CPF : la dépense recule\nLe rapport de la Cour retrace la dépense du dispositif.\n"
+         "Année | Dépense | Coût par dossier\n2019 | 960 M€ | 1 100 €\n2020 | 1,4 Md€ | 1 200 €", "1 200 €", "date",
+         "2020", published="2024-06-19"),
+]
+
 LISTS = [
     case("Le conseil départemental de la Gironde répartit ses crédits de rénovation des collèges (en k€) :\n"
          "Bordeaux : 4 250 k€\nLibourne : 1 180 k€\nArcachon : 960 k€", "960 k€", "body", "Département de la Gironde"),
@@ -118,6 +131,10 @@ REGIONS = [
 
 # Stories: the headline's budget year dates the story's lines; an older dispatch appended to the page keeps its own.
 STORIES = [
+    # An announcement the lead reports dates the list of what it announced.
+    case("Appel à projets : douze universités retenues\nLe ministère de l'Enseignement supérieur a dévoilé mardi 4 mars "
+         "2025 les lauréats de l'appel à projets.\n• Université de Lille : 12 M€\n• Nantes Université : 9 M€", "9 M€",
+         "date", "2025-03-04", published="2025-03-05"),
     case("BP 2026 : la Région Bretagne consolide l'apprentissage\nLes élus ont arrêté les grandes masses.\n"
          "• 38 M€ pour les lycées\n• 12,4 M€ pour les CFA", "12,4 M€", "date", "2026", published="2025-12-19"),
     case("BP 2026 : la Région Bretagne consolide l'apprentissage\nLes élus ont arrêté les grandes masses.\n"
@@ -168,6 +185,8 @@ def test_attribution(nlp, text, published, amount, nth, field, want):
      "BP 2025 : la Région vote 12 M€\nPublié le 19/12/2024 à 17h42\nLes élus ont voté 12 M€ jeudi.\n"),
     ("BP 2025 : la Région vote 12 M€\nMis à jour le vendredi 20 décembre 2024\nLes élus ont voté 12 M€.\nSuite.",
      "BP 2025 : la Région vote 12 M€\nMis à jour le vendredi 20 décembre 2024\nLes élus ont voté 12 M€.\n"),
+    ("BP 2025 : la Région vote 12 M€\nPublié le 19/12/2024 – Mis à jour le 20/12/2024 à 08h10\nLes élus ont voté.\nSuite.",
+     "BP 2025 : la Région vote 12 M€\nPublié le 19/12/2024 – Mis à jour le 20/12/2024 à 08h10\nLes élus ont voté.\n"),
 ])
 def test_the_lead_is_the_headline_and_first_paragraph(text, lead):
     from extract.stories import lead_end

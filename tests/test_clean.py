@@ -29,6 +29,8 @@ OTHER_BOILERPLATE = [
     line("Mentions légales"),
     # A consent tool's heading and its row of buttons, however many and however separated.
     line("Nous respectons votre vie privée"),
+    line("Gestion de vos données personnelles"),
+    line("Paramètres de confidentialité"),
     line("Vos choix en matière de cookies"),
     line("Gérer le consentement"),
     line("Politique de protection des données et des cookies"),
@@ -70,6 +72,7 @@ ARTICLE_LINES = [
     line("La Région a refusé de fermer le CFA de Brest, faute d'accord sur 2 M€."),
     line("En savoir plus sur le budget 2024 : 3 M€ pour les lycées."),
     line("Accepter ou refuser la réforme : les Opco partagés sur 1,2 Md€."),
+    line("Protection des données : la Région consacre 2 M€ à la cybersécurité des lycées."),
     line("L'entreprise, qui fabrique des traceurs GPS, a accepté une aide de 2 M€ de la Région."),
     line("Le contrat est signé sans engagement de volume, pour 4 M€ au plus."),
 ]

@@ -135,6 +135,9 @@ REAL_DISPATCH_VARIANTS = [
     # "la veille", "le lendemain": a day before or after the day named last, else the publication day.
     case("Le conseil a voté le 3 juin 2022. La veille, le préfet avait signé.", "2022-06-03", "2022-06-02"),
     case("Signée le 30 avril 2023, la convention a été publiée le lendemain.", "2023-04-30", "2023-05-01"),
+    # ... but not the day of the page's date stamp, which dates the page.
+    case("Publié le 04/03/2021 – Mis à jour le 06/03/2021 à 10h05\nLe conseil, réuni la veille, a voté 3 M€.",
+         "2021-03-04", "2021-03-06", "2021-03-03", published="2021-03-04"),
     case("Le lendemain, la Région a confirmé 3 M€.", "2021-03-06"),
     case("l'avant-veille", "2021-03-03"),
     case("le surlendemain, la Région a voté", "2021-03-07"),
