@@ -332,6 +332,18 @@ def test_a_stamp_naming_no_real_month_is_no_date(tmp_path):
     assert read_one(write(tmp_path, "bad.txt", " date 2023-13 \nTexte.")).published is None
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param(" date 2025-03 \nTitre\nPublié le 25/03/2025 – Mis à jour le 27/03/2025 à 11h20\nTexte.", "2025-03-25",
+                 id="the day of the page's publication line, in the stamp's month"),
+    pytest.param("Titre\nPubliée le lundi 30 juin 2025 à 07h45\nTexte.", "2025-06-30", id="no stamp"),
+    pytest.param(" date 2024-03 \nTitre\nPublié le 25/03/2025\nTexte.", "2024-03", id="another month: the stamp wins"),
+    pytest.param("Titre\nMis à jour le 3 octobre 2024\nTexte.", None, id="an update is no publication"),
+    pytest.param("Le rapport publié le 9 février 2024 chiffre 3 M€.", None, id="a sentence is no publication line"),
+])
+def test_a_page_publication_line_gives_the_publication_day(tmp_path, text, expected):
+    assert read_one(write(tmp_path, "page.txt", text)).published == expected
+
+
 @pytest.mark.parametrize(("published", "expected"), PUBLISHED_CASES)
 def test_published_keeps_the_date_part_or_none(tmp_path, published, expected):
     article = read_one(write(tmp_path, "d.jsonl", jsonl({"id": "x", "published": published, "text": "T"})))
