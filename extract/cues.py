@@ -60,11 +60,12 @@ BULLETS = tuple(CUES["bullets"])
 # An amount set before the story's news: "des appels de ce type ont déjà été publiés pour la Bretagne (8,6 M€)".
 EARLIER = re.compile(rf"\b{_words('earlier')}(?!\w)", re.I)
 # A line that is a page's date stamp and nothing else: "14/11/2023", "Publié le 10/04/2025 à 17h42", "Mis à jour le
-# mardi 8 avril 2025", "Publié le 25/03/2025 – Mis à jour le 27/03/2025 à 11h20".
+# mardi 8 avril 2025", "Publié le 25/03/2025 – Mis à jour le 27/03/2025 à 11h20", and a page's section after it
+# ("2024-12-03 | Emploi - Politiques publiques").
 _MONTH = r"(?:janv|févr|fevr|mars|avr|mai|juin|juil|août|aout|sept|oct|nov|déc|dec)[a-zéû]*\.?"
 _DAY = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}(?:-\d{{2}})?|(?:\d{{1,2}}(?:er)?\s+)?{_MONTH}\s+\d{{4}})"
 _STAMP = rf"\s*(?:{_words('stamp')}\s+)*{_DAY}(?:\s*(?:à|,)?\s*\d{{1,2}}\s?[h:]\s?\d{{2}})?\s*"
-DATE_STAMP = re.compile(rf"{_STAMP}(?:[–—|·,-]{_STAMP})*", re.I)
+DATE_STAMP = re.compile(rf"{_STAMP}(?:[–—|·,-]{_STAMP})*(?:[|·][^\d|]{{1,60}})?", re.I)
 
 
 def on_stamp_line(text: str, position: int) -> bool:

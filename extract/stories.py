@@ -55,10 +55,19 @@ def is_heading(line: str) -> bool:
     return len(line) <= HEADLINE_MAX and not line.endswith(HEADLINE_ENDS)
 
 
+def headline_start(text: str) -> int:
+    """Where the headline starts: past the page's date stamp lines above it ("2024-12-03 | Emploi")."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0 and DATE_STAMP.fullmatch(text[start:end]):
+        start = end + 1
+    return start
+
+
 def headline_end(text: str) -> int:
-    """Where the headline ends: its first line when it is a heading, else 0 (no headline)."""
-    first = text.split("\n", 1)[0].rstrip()
-    return len(first) if is_heading(first) else 0
+    """Where the headline ends: its first line (past date stamps) when it is a heading, else 0 (no headline)."""
+    start = headline_start(text)
+    first = text[start:].split("\n", 1)[0].rstrip()
+    return start + len(first) if is_heading(first) else 0
 
 
 def lead_end(text: str) -> int:
@@ -184,7 +193,7 @@ def stories(doc: Doc, text: str, sentences: list[Span], dates: list[DateMention]
     lead = lead_end(text)
     # The year a headline gives its story: a budget's, a period's, the year it happens or an edition's ("BP 2025 : …",
     # "CPER 2015-2020 : …", "… en 2023", "AAPG 2024 : …").
-    budget_year = line_year(text, 0, headline_end(text), doc._.dates, named)
+    budget_year = line_year(text, headline_start(text), headline_end(text), doc._.dates, named)
     own = Story(0, main_body(orgs, text), _decision(sentences, text, lead, dates, orgs), budget_year)
     start = _stamped_start(text, lead)
     if start is None:

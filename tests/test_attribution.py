@@ -131,6 +131,10 @@ REGIONS = [
 
 # Stories: the headline's budget year dates the story's lines; an older dispatch appended to the page keeps its own.
 STORIES = [
+    # The headline's budget year, under a scraper's line of date and section.
+    case("2025-12-18 | Régions - Budgets\nBP 2026 : la Région Bretagne consolide l'apprentissage\nLes élus ont arrêté "
+         "les grandes masses.\n• 38 M€ pour les lycées\n• 12,4 M€ pour les CFA", "12,4 M€", "date", "2026",
+         published="2025-12-19"),
     # An announcement the lead reports dates the list of what it announced.
     case("Appel à projets : douze universités retenues\nLe ministère de l'Enseignement supérieur a dévoilé mardi 4 mars "
          "2025 les lauréats de l'appel à projets.\n• Université de Lille : 12 M€\n• Nantes Université : 9 M€", "9 M€",
@@ -185,6 +189,9 @@ def test_attribution(nlp, text, published, amount, nth, field, want):
      "BP 2025 : la Région vote 12 M€\nPublié le 19/12/2024 à 17h42\nLes élus ont voté 12 M€ jeudi.\n"),
     ("BP 2025 : la Région vote 12 M€\nMis à jour le vendredi 20 décembre 2024\nLes élus ont voté 12 M€.\nSuite.",
      "BP 2025 : la Région vote 12 M€\nMis à jour le vendredi 20 décembre 2024\nLes élus ont voté 12 M€.\n"),
+    # ... nor a scraper's line of date and section above the headline.
+    ("2024-12-19 | Régions - Budgets\nBP 2025 : la Région vote 12 M€\nLes élus ont voté 12 M€ jeudi.\nSuite.",
+     "2024-12-19 | Régions - Budgets\nBP 2025 : la Région vote 12 M€\nLes élus ont voté 12 M€ jeudi.\n"),
     ("BP 2025 : la Région vote 12 M€\nPublié le 19/12/2024 – Mis à jour le 20/12/2024 à 08h10\nLes élus ont voté.\nSuite.",
      "BP 2025 : la Région vote 12 M€\nPublié le 19/12/2024 – Mis à jour le 20/12/2024 à 08h10\nLes élus ont voté.\n"),
 ])
