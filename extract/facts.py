@@ -15,7 +15,8 @@ from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, FUNDER_VERBS, GAP_
 from extract.dating import MODEL_FILE as DATES_MODEL
 from extract.dating import date_candidates, date_setting, rule_date, total_date
 from extract.knowledge import PROGRAMME, entry, regional_member
-from extract.lists import TABLE_GAP, intro_line, is_listed, line_starts, list_body, list_date, table_date
+from extract.lists import (TABLE_GAP, intro_line, is_listed, line_starts, list_body, list_date, table_body,
+                           table_date)
 from extract.ranker import Place, candidates, page, rank
 from extract.regions import names_region
 from extract.stories import Story, headline_end, is_unattached, lead_end, names, stories
@@ -316,7 +317,12 @@ def attribute(doc: Doc) -> list[Fact]:
         ctx = replace(ctx, list_body=list_body(lines, starts, line, intro, orgs, picks),
                       list_date=(column or heading, act))
         body, role, body_how = _body(ctx)
-        ranked.append(candidates(_place(ctx, told, lines[line], starts[line]), pages[told.start], body))
+        holder = table_body(lines, starts, line, amount.start, orgs)
+        if holder:  # a table's column heading names the cell's body: no other candidate
+            body, role, body_how = holder, _role(list(ctx.verbs)), "table"
+            ranked.append([(holder, {"picked": True})])
+        else:
+            ranked.append(candidates(_place(ctx, told, lines[line], starts[line]), pages[told.start], body))
         picks.append((amount.end, body))
         chosen, margin = rank(ranked[-1])
         if chosen != body:

@@ -62,6 +62,16 @@ TABLES += [
          "2020", published="2024-06-19"),
 ]
 
+# A table in columns whose heading names a body for each column: each cell is its column's body.
+TABLES += [
+    case("Bretagne : la Région et l'ANR cofinancent la recherche\nLa Région Bretagne et l'Agence nationale de la "
+         "recherche ont signé jeudi une convention de 9 M€.\nThème | Région | ANR\nMer et littoral | 2 M€ | 1,5 M€\n"
+         "Cybersécurité | 3 M€ | 2,5 M€", "3 M€", "body", "Région Bretagne", published="2025-10-03"),
+    case("Bretagne : la Région et l'ANR cofinancent la recherche\nLa Région Bretagne et l'Agence nationale de la "
+         "recherche ont signé jeudi une convention de 9 M€.\nThème | Région | ANR\nMer et littoral | 2 M€ | 1,5 M€\n"
+         "Cybersécurité | 3 M€ | 2,5 M€", "2,5 M€", "body", "ANR", published="2025-10-03"),
+]
+
 LISTS = [
     case("Le conseil départemental de la Gironde répartit ses crédits de rénovation des collèges (en k€) :\n"
          "Bordeaux : 4 250 k€\nLibourne : 1 180 k€\nArcachon : 960 k€", "960 k€", "body", "Département de la Gironde"),
