@@ -75,6 +75,14 @@ def _is_affiliation(text: str, mention: Mention, people: list[Mention]) -> bool:
     return bool(ROLE_BEFORE.search(before)) or any(0 <= mention.start - 1 - p.end <= 2 for p in people)
 
 
+def _with_speaker(text: str, orgs: list[Mention], mentions: list[Mention], people: list[Mention]) -> list[Mention]:
+    """The bodies a story is told from: those that can hold an amount, and the body of the person a headline quotes
+    or interviews ("entretien avec Anne Martin (Opco 2i)"), who speaks for it in the page ("nous", "notre budget")."""
+    end = headline_end(text)
+    speaker = [m for m in mentions if m.label == "ORG" and m.end <= end and _is_affiliation(text, m, people)]
+    return sorted(orgs + speaker[:1], key=lambda m: m.start)
+
+
 def _role(verbs: list[Token]) -> str | None:
     for verb in verbs:
         if RECIPIENT_VERBS.match(verb.text):
@@ -290,7 +298,7 @@ def attribute(doc: Doc) -> list[Fact]:
     dates = [d for d in doc._.dates if not is_unattached(text, d)]
     sentences = _Sentences(doc)
     named = names(doc)
-    told_stories = stories(doc, text, sentences.spans, dates, orgs, named)
+    told_stories = stories(doc, text, sentences.spans, dates, _with_speaker(text, orgs, mentions, people), named)
     programmes = [m for m in mentions if m.label == PROGRAMME and entry(m.norm) and entry(m.norm).runner]
     bodies = len({m.norm for m in orgs})
     lines = text.split("\n")

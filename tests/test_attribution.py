@@ -141,6 +141,12 @@ REGIONS = [
 
 # Stories: the headline's budget year dates the story's lines; an older dispatch appended to the page keeps its own.
 STORIES = [
+    # An interview: "nous" is the body of the person the headline names.
+    case("« Il nous manque 40 M€ » : entretien avec Claire Dumoulin-Roche (Atlas)\nMis en ligne le 3 octobre 2025\n"
+         "Directrice générale d'Atlas, Claire Dumoulin-Roche revient sur la baisse des dotations de France compétences."
+         "\nAEF info : Comment tenir jusqu'à la fin de l'année ?\nClaire Dumoulin-Roche : France compétences nous a "
+         "notifié une dotation en baisse, quand l'État promettait davantage. L'État et l'UIMM se renvoient la balle. "
+         "Nous versons désormais 7 200 euros par contrat.", "7 200 euros", "body", "Atlas", published="2025-10-03"),
     # The headline's budget year, under a scraper's line of date and section.
     case("2025-12-18 | Régions - Budgets\nBP 2026 : la Région Bretagne consolide l'apprentissage\nLes élus ont arrêté "
          "les grandes masses.\n• 38 M€ pour les lycées\n• 12,4 M€ pour les CFA", "12,4 M€", "date", "2026",
