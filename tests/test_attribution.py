@@ -137,10 +137,8 @@ REGIONS = [
     case("La région Normandie finance à Rouen un campus de 4 M€.", "4 M€", "region", "Normandie"),
     case("L'État consacre 15 Md€ au plan national d'investissement dans les compétences.", "15 Md€", "region", None),
     # A ranking of regions gives each amount its own: a place belongs to the amount nearer its edge.
-    case("Selon le rapport, la Bretagne consacre 1 640 € par demandeur d'emploi et la Normandie 1 520 €.", "1 640 €",
-         "region", "Bretagne"),
-    case("Selon le rapport, la Bretagne consacre 1 640 € par demandeur d'emploi et la Normandie 1 520 €.", "1 520 €",
-         "region", "Normandie"),
+    case("La Bretagne consacre 1 640 € et la Normandie 1 520 €.", "1 640 €", "region", "Bretagne"),
+    case("La Bretagne consacre 1 640 € et la Normandie 1 520 €.", "1 520 €", "region", "Normandie"),
 ]
 
 
