@@ -83,7 +83,8 @@ def _cells(line: str, start: int) -> list[tuple[int, int]]:
     return [(start + a, start + b - 1) for a, b in zip(bounds, bounds[1:])]
 
 
-def _table_cells(lines: list[str], starts: list[int], index: int, position: int):
+def _table_cells(lines: list[str], starts: list[int], index: int,
+                 position: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
     """The heading cell of the column holding `position` in a table in columns, and the label cell of its line
     `index`, as (start, end) offsets; None outside such a table or in its heading row."""
     width = len(CELL_SEPARATOR.findall(lines[index]))

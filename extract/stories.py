@@ -101,7 +101,8 @@ def main_body(orgs: list[Mention], text: str) -> str | None:
 
 def is_unattached(text: str, date: DateMention) -> bool:
     """A date that dates no amount: "depuis sa mise en place fin 2019", "créé en 2014", the page's date stamp."""
-    return on_stamp_line(text, date.start) or bool(UNATTACHED_DATE.search(text[max(0, date.start - 40):date.start + len(date.cue or "")]))
+    before = text[max(0, date.start - 40):date.start + len(date.cue or "")]
+    return on_stamp_line(text, date.start) or bool(UNATTACHED_DATE.search(before))
 
 
 def names(doc: Doc) -> list[Mention]:

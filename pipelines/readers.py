@@ -36,7 +36,10 @@ __all__ = ["RawArticle", "Reject", "read_paths", "read_file"]
 PUBLISHED_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["absolute-time"]}
 # A page's own publication line, among its first lines: "Publié le 25/03/2025 – Mis à jour le 27/03/2025 à 11h20".
 PUBLISHED_LINE = re.compile(r"\s*publiée?\s+le\s+([^–—|·]+?)(?:\s+à\s+\d{1,2}\s?[h:]\s?\d{2})?\s*(?:[–—|·].*)?", re.I)
+# ... looked for in this many lines from the top, past cookie banners and the headline.
 PUBLISHED_LINE_REACH = 15
+# The length of an ISO day, "2025-03-25".
+ISO_DAY_LENGTH = 10
 # A publication date given to the month only: "2023-07".
 ISO_MONTH = re.compile(r"\d{4}-\d{2}")
 # Longer than any written date with its weekday and time ("mercredi 24 septembre 2025 à 10 h 32 (heure de Paris)").
@@ -499,7 +502,7 @@ def _stamped(text: str) -> str | None:
     stamp = stamp if stamp and parse_published(stamp) else None
     day = next((_iso_date(match.group(1)) for line in text.split("\n", PUBLISHED_LINE_REACH)[:PUBLISHED_LINE_REACH]
                 if (match := PUBLISHED_LINE.fullmatch(line))), None)
-    return day if day and len(day) == len("2025-03-25") and day.startswith(stamp or "") else stamp
+    return day if day and len(day) == ISO_DAY_LENGTH and day.startswith(stamp or "") else stamp
 
 
 def _clean(value: str | None) -> str | None:

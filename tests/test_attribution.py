@@ -50,26 +50,23 @@ TABLES = [
 # A list or table line that names no body belongs to the body that introduces the list, or failing that to the body
 # of the amount just above it.
 # A table in columns: the year of a cell's column heading, else of its row label.
+BUDGET_COLUMNS = ("France compétences : le budget 2026 adopté\nLe conseil d'administration a adopté jeudi le budget "
+                  "initial.\nLigne | BI 2026 | BI 2025\nAlternance | 8 400 M€ | 8 720 M€\nCPF | 2 050 M€ | 2 150 M€")
 TABLES += [
-    case("France compétences : le budget 2026 adopté\nLe conseil d'administration a adopté jeudi le budget initial.\n"
-         "Ligne | BI 2026 | BI 2025\nAlternance | 8 400 M€ | 8 720 M€\nCPF | 2 050 M€ | 2 150 M€", "2 150 M€", "date",
-         "2025", published="2025-11-28"),
-    case("France compétences : le budget 2026 adopté\nLe conseil d'administration a adopté jeudi le budget initial.\n"
-         "Ligne | BI 2026 | BI 2025\nAlternance | 8 400 M€ | 8 720 M€\nCPF | 2 050 M€ | 2 150 M€", "2 050 M€", "date",
-         "2026", published="2025-11-28"),
+    case(BUDGET_COLUMNS, "2 150 M€", "date", "2025", published="2025-11-28"),
+    case(BUDGET_COLUMNS, "2 050 M€", "date", "2026", published="2025-11-28"),
     case("CPF : la dépense recule\nLe rapport de la Cour retrace la dépense du dispositif.\n"
          "Année | Dépense | Coût par dossier\n2019 | 960 M€ | 1 100 €\n2020 | 1,4 Md€ | 1 200 €", "1 200 €", "date",
          "2020", published="2024-06-19"),
 ]
 
 # A table in columns whose heading names a body for each column: each cell is its column's body.
+COFINANCED = ("Bretagne : la Région et l'ANR cofinancent la recherche\nLa Région Bretagne et l'Agence nationale de la "
+              "recherche ont signé jeudi une convention de 9 M€.\nThème | Région | ANR\nMer et littoral | 2 M€ | 1,5 M€"
+              "\nCybersécurité | 3 M€ | 2,5 M€")
 TABLES += [
-    case("Bretagne : la Région et l'ANR cofinancent la recherche\nLa Région Bretagne et l'Agence nationale de la "
-         "recherche ont signé jeudi une convention de 9 M€.\nThème | Région | ANR\nMer et littoral | 2 M€ | 1,5 M€\n"
-         "Cybersécurité | 3 M€ | 2,5 M€", "3 M€", "body", "Région Bretagne", published="2025-10-03"),
-    case("Bretagne : la Région et l'ANR cofinancent la recherche\nLa Région Bretagne et l'Agence nationale de la "
-         "recherche ont signé jeudi une convention de 9 M€.\nThème | Région | ANR\nMer et littoral | 2 M€ | 1,5 M€\n"
-         "Cybersécurité | 3 M€ | 2,5 M€", "2,5 M€", "body", "ANR", published="2025-10-03"),
+    case(COFINANCED, "3 M€", "body", "Région Bretagne", published="2025-10-03"),
+    case(COFINANCED, "2,5 M€", "body", "ANR", published="2025-10-03"),
 ]
 
 LISTS = [
@@ -137,8 +134,8 @@ REGIONS = [
     case("La région Normandie finance à Rouen un campus de 4 M€.", "4 M€", "region", "Normandie"),
     case("L'État consacre 15 Md€ au plan national d'investissement dans les compétences.", "15 Md€", "region", None),
     # A ranking of regions gives each amount its own: a place belongs to the amount nearer its edge.
-    case("La Bretagne consacre 1 640 € et la Normandie 1 520 €.", "1 640 €", "region", "Bretagne"),
-    case("La Bretagne consacre 1 640 € et la Normandie 1 520 €.", "1 520 €", "region", "Normandie"),
+    *[case("La Bretagne consacre 1 640 € et la Normandie 1 520 €.", amount, "region", region)
+      for amount, region in (("1 640 €", "Bretagne"), ("1 520 €", "Normandie"))],
 ]
 
 
