@@ -72,7 +72,7 @@ def on_stamp_line(text: str, position: int) -> bool:
     """Whether the line holding text[position] is a page's date stamp, which dates the page, not what it says."""
     start = text.rfind("\n", 0, position) + 1
     end = text.find("\n", position)
-    return DATE_STAMP.fullmatch(text[start:end if end >= 0 else len(text)]) is not None
+    return DATE_STAMP.fullmatch(text, start, end if end >= 0 else len(text)) is not None
 
 
 def role_of(words) -> str | None:

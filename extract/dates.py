@@ -341,14 +341,16 @@ def find_dates(text: str, published: "date | str | Published | None" = None) -> 
     base = parse_published(published)
     found: list[DateMention] = []
     folded = text.casefold()
+    taken = bytearray(len(text) + 1)  # the characters of the dates found so far, each date its own once
     for kind, pattern in PATTERNS:
         for match in pattern.finditer(text, folded):
-            if any(d.start < match.end() and match.start() < d.end for d in found):
+            if any(taken[match.start():match.end()]):
                 continue
             value = RESOLVERS[kind](match, base)
             if value is not None:
                 found.append(DateMention(match.start(), match.end(), match.group(0), value, _cue(match),
                                          _kind(kind, match)))
+                taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
     found = _with_anaphoric(text, folded, sorted(found, key=lambda d: d.start))
     return _with_anaphoric_days(text, folded, found, base)
 
