@@ -16,7 +16,7 @@ from extract.dating import MODEL_FILE as DATES_MODEL
 from extract.dating import date_candidates, date_setting, rule_date, total_date
 from extract.knowledge import PROGRAMME, entry, regional_member
 from extract.lists import (TABLE_GAP, intro_line, is_listed, line_starts, list_body, list_date, table_body,
-                           table_date)
+                           table_date, table_tops)
 from extract.ranker import Place, candidates, page, rank
 from extract.regions import names_region
 from extract.stories import Story, headline_end, is_unattached, lead_end, names, stories
@@ -317,7 +317,7 @@ def attribute(doc: Doc) -> list[Fact]:
     programmes = [m for m in mentions if m.label == PROGRAMME and entry(m.norm) and entry(m.norm).runner]
     bodies = len({m.norm for m in orgs})
     lines = text.split("\n")
-    starts = line_starts(lines)
+    starts, tops = line_starts(lines), table_tops(lines)
     headline = headline_end(text)
     settings: dict[int, _Setting] = {}  # by sentence start: what the amounts of a sentence share, found once
     # The bodies each story names: an appended story's amounts are never a body of the lead's, nor the other way.
@@ -336,11 +336,11 @@ def attribute(doc: Doc) -> list[Fact]:
         line = bisect_right(starts, amount.start) - 1
         intro = intro_line(lines, line)
         heading, act = list_date(text, lines, starts, intro, dates, named, lead)
-        column = table_date(text, lines, starts, line, amount.start, dates, named)
+        column = table_date(text, lines, starts, line, tops[line], amount.start, dates, named)
         ctx = replace(ctx, list_body=list_body(lines, starts, line, intro, orgs, picks),
                       list_date=(column or heading, act))
         body, role, body_how = _body(ctx)
-        holder = table_body(lines, starts, line, amount.start, orgs)
+        holder = table_body(lines, starts, line, tops[line], amount.start, orgs)
         if holder:  # a table's column heading names the cell's body: no other candidate
             body, role, body_how = holder, _role(list(ctx.verbs)), "table"
             ranked.append([(holder, {"picked": True})])

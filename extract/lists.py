@@ -10,7 +10,7 @@ from extract.stories import line_year
 from extract.types import DateMention, Mention
 
 __all__ = ["TABLE_GAP", "TABLE_LABEL", "is_listed", "line_starts", "intro_line", "list_body", "list_date",
-           "table_date", "table_body"]
+           "table_tops", "table_date", "table_body"]
 
 # A table line: "Opco EP : 1 645 M€", "Bretagne : 61,4 M€".
 TABLE_GAP = re.compile(r"[ ]*:[ ]*")
@@ -83,14 +83,19 @@ def _cells(line: str, start: int) -> list[tuple[int, int]]:
     return [(start + a, start + b - 1) for a, b in zip(bounds, bounds[1:])]
 
 
-def _table_cells(lines: list[str], starts: list[int], index: int,
+def table_tops(lines: list[str]) -> list[int]:
+    """For each line, the index of the first line of its table in columns: the run of lines above it with as many
+    cell separators ("Poste | BI 2025 | BI 2024"); its own index outside a table."""
+    tops, widths = [], [len(CELL_SEPARATOR.findall(line)) for line in lines]
+    for index, width in enumerate(widths):
+        tops.append(tops[-1] if index and width and width == widths[index - 1] else index)
+    return tops
+
+
+def _table_cells(lines: list[str], starts: list[int], index: int, top: int,
                  position: int) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
-    """The heading cell of the column holding `position` in a table in columns, and the label cell of its line
-    `index`, as (start, end) offsets; None outside such a table or in its heading row."""
-    width = len(CELL_SEPARATOR.findall(lines[index]))
-    top = index
-    while top > 0 and width and len(CELL_SEPARATOR.findall(lines[top - 1])) == width:
-        top -= 1
+    """The heading cell (on line `top`) of the column holding `position` in a table in columns, and the label cell of
+    its line `index`, as (start, end) offsets; None outside such a table or in its heading row."""
     if top == index:
         return None
     column = len(CELL_SEPARATOR.findall(lines[index], 0, position - starts[index]))
@@ -98,21 +103,24 @@ def _table_cells(lines: list[str], starts: list[int], index: int,
     return _cells(lines[top], starts[top])[column], label
 
 
-def table_date(text: str, lines: list[str], starts: list[int], index: int, position: int, dates: list[DateMention],
-               named: list[Mention]) -> str | None:
+def table_date(text: str, lines: list[str], starts: list[int], index: int, top: int, position: int,
+               dates: list[DateMention], named: list[Mention]) -> str | None:
     """The year a table in columns ("Poste | BI 2025 | BI 2024", "Année | Dépense CPF") gives the cell at `position`
-    of its line `index`: its column heading's, else its row label's ("2021 | 2,8 Md€ | 1 310 €")."""
-    cells = _table_cells(lines, starts, index, position)
+    of its line `index` (`top`, its table's first line: see `table_tops`): its column heading's, else its row
+    label's ("2021 | 2,8 Md€ | 1 310 €")."""
+    cells = _table_cells(lines, starts, index, top, position)
     if cells is None:
         return None
     heading, label = cells
     return line_year(text, *heading, dates, named) or (line_year(text, *label, dates, named) if label else None)
 
 
-def table_body(lines: list[str], starts: list[int], index: int, position: int, orgs: list[Mention]) -> str | None:
+def table_body(lines: list[str], starts: list[int], index: int, top: int, position: int,
+               orgs: list[Mention]) -> str | None:
     """The known body the column heading of a table in columns names for the cell at `position` of its line `index`
-    ("Axe | Région | ANR", "Département | Région (k€) | France Travail (k€)", "part de l'État")."""
-    cells = _table_cells(lines, starts, index, position)
+    (`top` as for `table_date`): "Axe | Région | ANR", "Département | Région (k€) | France Travail (k€)", "part de
+    l'État"."""
+    cells = _table_cells(lines, starts, index, top, position)
     if cells is None:
         return None
     (start, end), _ = cells
