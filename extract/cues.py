@@ -10,7 +10,7 @@ from extract.data import load_json
 
 __all__ = ["CUES", "FUNDER_VERBS", "RECIPIENT_VERBS", "ANAPHORA", "COMPARISON", "COMPARED", "ROLE_BEFORE", "NATIONAL",
            "UNATTACHED_DATE", "DECISION", "CONTINUATION", "PART_OF", "AFTER_BODY", "AGENT_BEFORE", "CLAUSE_BREAK",
-           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "EARLIER", "on_stamp_line",
+           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "EARLIER", "PLACE_COMPLEMENT", "on_stamp_line",
            "role_of"]
 
 CUES = load_json("cues.json")
@@ -57,6 +57,8 @@ GOAL_CUES = tuple(CUES["goal"])
 HORIZON_CUES = GOAL_CUES + tuple(CUES["horizon"])
 # Marks that open a list line.
 BULLETS = tuple(CUES["bullets"])
+# A place right after one of these prepositions complements the amount before it: "61,4 M€ pour la Bretagne".
+PLACE_COMPLEMENT = re.compile(rf"\b{_words('place_complement')}(?: l[ea]| les| l'|)\s*$", re.I)
 # An amount set before the story's news: "des appels de ce type ont déjà été publiés pour la Bretagne (8,6 M€)".
 EARLIER = re.compile(rf"\b{_words('earlier')}(?!\w)", re.I)
 # A line that is a page's date stamp and nothing else: "14/11/2023", "Publié le 10/04/2025 à 17h42", "Mis à jour le

@@ -10,8 +10,8 @@ from spacy.tokens import Doc, Span, Token
 from extract import text_of
 from extract.confidence import features, probability
 from extract.context import Context, is_compared, nearest_owner, verbs_above
-from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, FUNDER_VERBS, GAP_BREAK, NATIONAL, RECIPIENT_VERBS,
-                          ROLE_BEFORE, role_of)
+from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, FUNDER_VERBS, GAP_BREAK, NATIONAL, PLACE_COMPLEMENT,
+                          RECIPIENT_VERBS, ROLE_BEFORE, role_of)
 from extract.dating import MODEL_FILE as DATES_MODEL
 from extract.dating import date_candidates, date_setting, rule_date, total_date
 from extract.knowledge import PROGRAMME, entry, regional_member
@@ -37,8 +37,7 @@ SOURCE_KINDS = {"court", "inspection", "parliament", "party"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "obl:agent"}
 # How close (characters) a place must stand before an amount to name its region: "la Bretagne (8,6 M€)".
 ADJACENT_PLACE = 40
-# A place right after one of these prepositions complements the amount before it: "61,4 M€ pour la Bretagne".
-COMPLEMENT_PLACE = re.compile(r"\b(?:pour|en|à|dans|vers)(?: l[ea]| les| l'|)\s*$", re.I)
+# How far before a place the preposition making it a complement stands ("pour la ").
 COMPLEMENT_REACH = 12
 # How close a body must stand before its amount to be its subject whatever the parse says:
 # "la Région apporte 38 M€ et France Travail 24 M€", "l'université de Lille obtient la plus forte dotation, 21,5 M€".
@@ -78,10 +77,11 @@ def _is_affiliation(text: str, mention: Mention, people: list[Mention]) -> bool:
     return bool(ROLE_BEFORE.search(before)) or any(0 <= mention.start - 1 - p.end <= 2 for p in people)
 
 
-def _with_speaker(text: str, orgs: list[Mention], mentions: list[Mention], people: list[Mention]) -> list[Mention]:
-    """The bodies a story is told from: those that can hold an amount, and the body of the person a headline quotes
-    or interviews ("entretien avec Anne Martin (Opco 2i)"), who speaks for it in the page ("nous", "notre budget")."""
-    end = headline_end(text)
+def _with_speaker(text: str, orgs: list[Mention], mentions: list[Mention], people: list[Mention],
+                  end: int) -> list[Mention]:
+    """The bodies a story is told from: those that can hold an amount, and the body of the person a headline (ending
+    at `end`) quotes or interviews ("entretien avec Anne Martin (Opco 2i)"), who speaks for it in the page ("nous",
+    "notre budget")."""
     speaker = [m for m in mentions if m.label == "ORG" and m.end <= end and _is_affiliation(text, m, people)]
     return sorted(orgs + speaker[:1], key=lambda m: m.start)
 
@@ -203,7 +203,7 @@ def _place_owner(text: str, place: Mention, amounts: list[Amount]) -> Amount:
     """The amount a place of its sentence belongs to: after a preposition the place complements the amount before it
     ("61,4 M€ pour la Bretagne"), else it is the subject of the amount after it ("la Bretagne consacre 1 640 € et la
     Normandie 1 520 €"); failing that, the nearest."""
-    if COMPLEMENT_PLACE.search(text, max(0, place.start - COMPLEMENT_REACH), place.start):
+    if PLACE_COMPLEMENT.search(text, max(0, place.start - COMPLEMENT_REACH), place.start):
         before = [a for a in amounts if a.end <= place.start]
         if before:
             return before[-1]
@@ -257,8 +257,9 @@ class _Setting:
 
 
 def _setting(doc: Doc, text: str, sentence: Span, previous: Span | None, orgs: list[Mention],
-             programmes: list[Mention], named: list[Mention]) -> _Setting:
-    """What the amounts of a sentence share; `named` holds the names of bodies and programmes of the doc."""
+             programmes: list[Mention], named: list[Mention], headline: int) -> _Setting:
+    """What the amounts of a sentence share; `named` holds the names of bodies and programmes of the doc, `headline`
+    where its headline ends."""
     in_sentence = _inside(orgs, sentence)
     regions = [_as_institution(m) for m in _inside(doc._.mentions, sentence)
                if m.label == "LOC" and m.region and names_region(m.text)]
@@ -266,7 +267,7 @@ def _setting(doc: Doc, text: str, sentence: Span, previous: Span | None, orgs: l
     actors = sorted(in_sentence + regions + runners, key=lambda m: m.start)
     sentence_text = text[sentence.start_char:sentence.end_char]
     return _Setting(sentence, sentence_text, previous, in_sentence, _inside(orgs, previous), actors,
-                    _is_national(text, sentence, named), _runner(programmes, sentence, text))
+                    _is_national(text, sentence, named), _runner(programmes, sentence, headline))
 
 
 def _is_national(text: str, sentence: Span, named: list[Mention]) -> bool:
@@ -285,10 +286,10 @@ def _context(text: str, setting: _Setting, amount: Amount, story: Story) -> Cont
                    budget_year=story.budget_year, national=setting.national, verbs=tuple(verbs_above(root)))
 
 
-def _runner(programmes: list[Mention], sentence: Span, text: str) -> str | None:
+def _runner(programmes: list[Mention], sentence: Span, end: int) -> str | None:
     """The body that runs the money of the programme the amount's sentence names, or failing that the headline's:
-    "610 M€ pour l'appel générique" is the ANR's, "LFR 2024 : 900 M€ pour l'apprentissage" the State's."""
-    end = headline_end(text)
+    "610 M€ pour l'appel générique" is the ANR's, "LFR 2024 : 900 M€ pour l'apprentissage" the State's; `end` is
+    where the headline ends."""
     inside = [p for p in programmes if sentence.start_char <= p.start < sentence.end_char]
     headline = [p for p in programmes if p.end <= end]
     found = inside or headline
@@ -313,12 +314,13 @@ def attribute(doc: Doc) -> list[Fact]:
     dates = [d for d in doc._.dates if not is_unattached(text, d)]
     sentences = _Sentences(doc)
     named = names(doc)
-    told_stories = stories(doc, text, sentences.spans, dates, _with_speaker(text, orgs, mentions, people), named)
+    headline = headline_end(text)
+    told_stories = stories(doc, text, sentences.spans, dates, _with_speaker(text, orgs, mentions, people, headline),
+                           named)
     programmes = [m for m in mentions if m.label == PROGRAMME and entry(m.norm) and entry(m.norm).runner]
     bodies = len({m.norm for m in orgs})
     lines = text.split("\n")
     starts, tops = line_starts(lines), table_tops(lines)
-    headline = headline_end(text)
     settings: dict[int, _Setting] = {}  # by sentence start: what the amounts of a sentence share, found once
     # The bodies each story names: an appended story's amounts are never a body of the lead's, nor the other way.
     ends = [s.start for s in told_stories[1:]] + [len(text)]
@@ -331,7 +333,8 @@ def attribute(doc: Doc) -> list[Fact]:
         sentence, previous = sentences.around(text, amount.start)
         setting = settings.get(sentence.start_char)
         if setting is None:
-            setting = settings[sentence.start_char] = _setting(doc, text, sentence, previous, orgs, programmes, named)
+            setting = settings[sentence.start_char] = _setting(doc, text, sentence, previous, orgs, programmes, named,
+                                                               headline)
         ctx = _context(text, setting, amount, told)
         line = bisect_right(starts, amount.start) - 1
         intro = intro_line(lines, line)

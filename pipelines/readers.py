@@ -25,7 +25,8 @@ from dateparser.date import DateDataParser
 from lxml.etree import LxmlError
 
 from extract.clean import stamp_date
-from extract.dates import parse_published
+from extract.cues import DATE_STAMP
+from extract.dates import find_dates, parse_published
 from pipelines.decoding import (SNIFF_BYTES, UNDECODABLE, MarkedLines, decode, decode_unmarked, is_binary,
                                 marked_encoding, undecodable)
 from pipelines.warc import Broken, Page, read_pages
@@ -34,8 +35,8 @@ __all__ = ["RawArticle", "Reject", "read_paths", "read_file"]
 
 # A publication date must name its day, month and year, and only as an absolute date ("hier" is no metadata).
 PUBLISHED_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["absolute-time"]}
-# A page's own publication line, among its first lines: "Publié le 25/03/2025 – Mis à jour le 27/03/2025 à 11h20".
-PUBLISHED_LINE = re.compile(r"\s*publiée?\s+le\s+([^–—|·]+?)(?:\s+à\s+\d{1,2}\s?[h:]\s?\d{2})?\s*(?:[–—|·].*)?", re.I)
+# A page's own publication line, a date stamp opening on "Publié le" ("Publié le 25/03/2025 – Mis à jour le …")...
+PUBLISHED_LINE = re.compile(r"\s*publiée?\s+le\b", re.I)
 # ... looked for in this many lines from the top, past cookie banners and the headline.
 PUBLISHED_LINE_REACH = 15
 # The length of an ISO day, "2025-03-25".
@@ -500,8 +501,9 @@ def _stamped(text: str) -> str | None:
     stamp."""
     stamp = stamp_date(text)
     stamp = stamp if stamp and parse_published(stamp) else None
-    day = next((_iso_date(match.group(1)) for line in text.split("\n", PUBLISHED_LINE_REACH)[:PUBLISHED_LINE_REACH]
-                if (match := PUBLISHED_LINE.fullmatch(line))), None)
+    lines = text.split("\n", PUBLISHED_LINE_REACH)[:PUBLISHED_LINE_REACH]
+    line = next((line for line in lines if PUBLISHED_LINE.match(line) and DATE_STAMP.fullmatch(line)), None)
+    day = next((d.value for d in find_dates(line)), None) if line else None
     return day if day and len(day) == ISO_DAY_LENGTH and day.startswith(stamp or "") else stamp
 
 
