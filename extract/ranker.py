@@ -5,7 +5,7 @@ Each candidate gets features that say why it could fit, independent of particula
 (the amount's sentence, the one before, the paragraph, the headline, the lead), how far from the amount and on which
 side, whether it is the subject or agent of a verb governing the amount and what kind of verb, how often the page
 names it, what kind of body it is, whether it runs a programme named, and whether the rule cascade of
-extract/facts.py picked it. The weights (a conditional logit, `make model`) are a data file,
+extract/facts.py picked it. The weights (a logistic regression, `make model`) are a data file,
 extract/data/ranker.json, read once per process; `rank` serves the date ranker (extract/dating.py) as well.
 """
 

@@ -120,21 +120,6 @@ def test_the_held_out_sets_never_train_a_model(shipped, held):
     assert frozen and not frozen & set(shipped["trained on"])
 
 
-def test_the_body_ranker_learns_which_candidate_of_a_fact_is_right_not_each_alone():
-    """A conditional logit weighs what tells a fact's right candidate from the others: a feature every candidate of a
-    fact shares (here "page names a body") tells nothing and gets no weight, which a regression over candidates one
-    by one would give it."""
-    from pipelines.train import _conditional
-
-    facts = [[({"subject": 1.0, "page names a body": 1.0}, True), ({"page names a body": 1.0}, False)],
-             [({"page names a body": 1.0}, True), ({"far": 1.0, "page names a body": 1.0}, False)],
-             [({"subject": 1.0}, False), ({"far": 1.0}, False)]]
-    names, weights = _conditional(facts, 0.1)
-    weight = dict(zip(names, weights))
-    assert weight["subject"] > 0 > weight["far"]
-    assert weight["page names a body"] == pytest.approx(0.0, abs=1e-6)
-
-
 def test_the_ranker_picks_the_best_scored_candidate_and_says_by_how_much():
     from extract.ranker import rank
 
