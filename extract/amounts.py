@@ -12,6 +12,7 @@ from text_to_num import text2num
 
 from extract.data import load_json
 from extract import text_of
+from extract.cues import MONTH_BEFORE
 from extract.patterns import Anchored, literal_alternation
 from extract.types import Amount
 
@@ -37,7 +38,7 @@ QUALIFIER_CUES = [
     ("min", r"pas moins d[e']|un peu plus d[e']|au moins|au minimum|minimum d[e']|plus d[e']|sup[ée]rieure?s? [àa]|"
             r"d[ée]pass\w*(?: les| la)?|exc[èé]d\w*(?: les)?|[àa] partir d[e']|au-del[àa] d[e']|plancher d[e']|dès"),
     ("max", r"pas plus d[e']|un peu moins d[e']|jusqu'[àa]|au maximum|au plus|maximum(?: d[e'])?|maximale? d[e']|moins d[e']|"
-            r"plafonn\w* [àa]|limit[ée]+e?s? [àa]|dans la limite d[e']|plafond d[e']|inf[ée]rieure?s? [àa]|n'exc[ée]dant pas|"
+            r"plafonn\w*(?: (?:son|sa|ses|leur|leurs|l[ea]|les|l') ?\w+)? [àa]|limit[ée]+e?s? [àa]|dans la limite d[e']|plafond d[e']|inf[ée]rieure?s? [àa]|n'exc[ée]dant pas|"
             r"ne (?:pourra|pourront|peut|peuvent|doit|doivent|saurait|sauraient) (?:pas )?(?:d[ée]passer|exc[ée]der)(?: les)?|sous les"),
     ("approx", r"environ|d'environ|pr[èe]s d[e']|quelque|autour d[e']|de l'ordre d[e']|approximativement|[àa] peu pr[èe]s|"
                r"grosso modo|avoisin\w*(?: les)?|~|estim\w*\s*:|estim[ée]+e?s? [àa]"),
@@ -163,6 +164,9 @@ def _qualifier(text: str, start: int, end: int) -> str:
     found = [(m.start(), name) for name, pattern in CUES_BEFORE for m in [pattern.search(before)] if m]
     if found:
         return min(found)[1]  # the longest cue wins: "pas plus de" is a maximum, not "plus de"
+    unit = PER_UNIT.match(text, end)  # "528 euros par mois au maximum": the cue may follow the unit
+    if unit and "\n" not in unit.group(0):
+        end = unit.end()
     after = text[end:end + 20].lower()
     for name, pattern in CUES_AFTER:
         if pattern.match(after):
@@ -204,6 +208,8 @@ def _range_low(text: str, match: re.Match) -> tuple[int, Decimal] | None:
     if not found or not _linked(found) or (found.group("link") == "à" and CHANGE_VERB_BEFORE.search(
             text[:window_start + found.start()].lower())):
         return None
+    if MONTH_BEFORE.search(text, max(0, window_start + found.start("low") - 15), window_start + found.start("low")):
+        return None  # "le décret du 22 février 2025 à 5 000 euros": a date's year is no bound
     low = parse_number(found.group("low"))
     if low is None:
         return None

@@ -66,6 +66,8 @@ EARLIER = re.compile(rf"\b{_words('earlier')}(?!\w)", re.I)
 # ("2024-12-03 | Emploi - Politiques publiques").
 _MONTH = r"(?:janv|févr|fevr|mars|avr|mai|juin|juil|août|aout|sept|oct|nov|déc|dec)[a-zéû]*\.?"
 _DAY = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}(?:-\d{{2}})?|(?:\d{{1,2}}(?:er)?\s+)?{_MONTH}\s+\d{{4}})"
+# A month's name right before a number: the number is the year of a date ("le décret du 22 février 2025 à 5 000 euros").
+MONTH_BEFORE = re.compile(rf"(?<!\w){_MONTH}\s+$", re.I)
 _STAMP = rf"\s*(?:{_words('stamp')}\s+)*{_DAY}(?:\s*(?:à|,)?\s*\d{{1,2}}\s?[h:]\s?\d{{2}})?\s*"
 DATE_STAMP = re.compile(rf"{_STAMP}(?:[–—|·,-]{_STAMP})*(?:[|·][^\d|]{{1,60}})?", re.I)
 

@@ -242,6 +242,8 @@ REAL_DISPATCH_VARIANTS = [
     case("Répartition des crédits (en millions d'euros) :\nNord : 14,8\nSud : 6", Want(14_800_000), Want(6_000_000)),
     case("une prime plafonnée à 4 000 euros par salarié", Want(4_000, qualifier="max", per="salarié")),
     case("moins de 1 200 € par stagiaire", Want(1_200, qualifier="max", per="stagiaire")),
+    case("la Région plafonnant son aide à 600 000 euros par projet", Want(600_000, qualifier="max", per="projet")),
+    case("l'État finance à hauteur de 528 euros par mois au maximum", Want(528, qualifier="max", per="mois")),
     case("trois milliards et demi d'euros", Want(3_500_000_000)),
     case("2 millions et demi d'euros", Want(2_500_000)),
     # Not negative: a dash after a number separates; not a range when the first number is no bound of the same kind.
@@ -251,6 +253,8 @@ REAL_DISPATCH_VARIANTS = [
     case("Mesures nouvelles\n  - 12,5 M€ d'AE", Want(12_500_000)),
     case("Solde :\n-3,1 M€ en 2024", Want(-3_100_000)),
     case("en 2023 à 20 M€", Want(20_000_000)),
+    # Nor the year closing a date: "du 22 février 2025 à 5 000 euros" is no range.
+    case("ramenée par le décret du 22 février 2025 à 5 000 euros", Want(5_000)),
     case("pour 10 à 15 % et 3 M€", Want(3_000_000)),
 ]
 
