@@ -82,6 +82,8 @@ def _programme(span: Span) -> Mention | None:
 
 
 def _org(span: Span) -> Mention | None:
+    if "|" in span.text:  # across a table's cells ("Poste | BI 2025 | BI 2024"): a row, not a name
+        return None
     programme = _programme(span)
     if programme:
         return programme

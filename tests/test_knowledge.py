@@ -185,6 +185,8 @@ NEVER_ORGANISATIONS = [
          set(), "a common word capitalised at the start of a line"),
     case("Le jury confirme le projet « Campus Horizon Santé » et lui garde 58 M€.", set(),
          "a project's title in guillemets"),
+    case("L'université a voté son budget initial.\nPoste | BI 2025 | BI 2024\nFonctionnement | 98 M€ | 95 M€\n"
+         "Investissement | 41 M€ | 37 M€", set(), "a table's rows"),
 ]
 
 
