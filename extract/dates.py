@@ -94,9 +94,12 @@ PATTERNS = [
     ("month", Anchored(re.compile(rf"\b(?:(?P<cue>début|fin|mi-|courant|en|d'ici|depuis)\s*)?(?P<month>{_MONTH})"
                                   rf"(?:\s+(?P<year>{YEAR})(?!\d)|\s+(?P<rel>dernier|prochain)\b)?", re.I),
                        _MONTH_CORE, 40)),
-    # "le 15": a day of the publication month, when nothing after it makes it a number of something else.
+    # "le 15": a day of the publication month, when nothing after it makes it a number of something else: a
+    # punctuation mark, or a word that opens a verb's object or complement ("ont dévoilé le 12 les lauréats").
     ("dayonly", Anchored(re.compile(r"\ble\s+(?P<day>1er|1ᵉʳ|[1-9]|[12]\d|3[01])(?:\s+du mois)?"
-                                    r"(?:\s+(?P<which>prochain|dernier)\b|(?=\s*[,.;)]|\s*$))", re.I),
+                                    r"(?:\s+(?P<which>prochain|dernier)\b|(?=\s*[,.;)]|\s*$)"
+                                    r"|(?=\s+(?:les?|la|l'|une?|à|au|aux|en|son|sa|ses|leurs?|lors|devant|pour|dans)\s))",
+                                    re.I),
                          r"le\s+(?:1|[2-9]|[12]\d|3[01])", 0)),
     ("yearpart", Anchored(re.compile(rf"\b(?:(?P<cue>d'ici(?: à)?(?: la)?|avant la|jusqu'à la|à la|en)\s+)?"
                                      rf"(?P<part>{'|'.join(YEAR_PARTS)})\s+(?:d'année|de l'année)"
@@ -372,13 +375,20 @@ def _with_anaphoric(text: str, folded: str, found: list[DateMention]) -> list[Da
     return sorted(found + added, key=lambda d: d.start)
 
 
+def _in_table(text: str, position: int) -> bool:
+    """Whether text[position] stands on a line of cells ("Fonds | Programmé au 31/12/2024")."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return " | " in text[start:end if end >= 0 else len(text)]
+
+
 def _with_anaphoric_days(text: str, folded: str, found: list[DateMention], base: Published | None) -> list[DateMention]:
-    """Add "la veille", "le lendemain"…: a day before or after the day named last before them (not on the page's
-    date stamp), else the publication day; nothing when neither is known to the day."""
+    """Add "la veille", "le lendemain"…: a day before or after the day named last before them in prose (not on the
+    page's date stamp nor in a table's cells), else the publication day; nothing when neither is known to the day."""
     added = []
     for match in ANAPHORIC_DAY.finditer(text, folded):
         days = [d for d in found if d.end <= match.start() and len(d.value) == DAY_PRECISION
-                and not on_stamp_line(text, d.start)]
+                and not on_stamp_line(text, d.start) and not _in_table(text, d.start)]
         reference = date.fromisoformat(days[-1].value) if days else (base.day if base else None)
         if reference is not None:
             value = (reference + timedelta(days=ANAPHORIC_DAYS[match.group(0).lower()])).isoformat()

@@ -62,8 +62,11 @@ def _sources(place: DateSetting) -> dict[str, set[str]]:
             found.setdefault(value, set()).add(source)
 
     amount = place.amount
-    if "table cell" in place.setting:  # a table's column or row heading names the cell's year: no other date
-        return {place.list_dates[0]: {"list heading"}}
+    if "table cell" in place.setting:  # a table's column or row heading names the cell's year: no other date but
+        cell = {place.list_dates[0]: {"list heading"}}  # the rules' day within that year
+        if place.picked and place.picked != place.list_dates[0]:
+            cell[place.picked] = {f"picked, {place.how}"}
+        return cell
     nearest = min(place.sentence, key=lambda d: abs(d.start - amount.start), default=None)
     for date in place.sentence:
         add(date.value, "sentence, before the amount" if date.end <= amount.start else "sentence, after the amount")
@@ -72,6 +75,7 @@ def _sources(place: DateSetting) -> dict[str, set[str]]:
     add(nearest.value if nearest else None, "nearest in sentence")
     for kind in ("period", "budget"):
         add(next((d.value for d in place.lead if d.kind == kind), None), f"lead's first {kind}")
+    add(next((d.value for d in place.lead if d.kind is None), None), "lead's first date named")
     add(place.headline_year, "headline year")
     add(place.decision, "decision of the lead, its body's" if place.decision_body else "decision of the lead")
     add(place.story, "lead's first date")
@@ -168,10 +172,10 @@ def rule_date(ctx: Context, dates: list[DateMention], amounts: list[Amount], bod
     if governing:
         return min(governing, key=lambda d: abs(d.start - ctx.amount.start)).value, "sentence"
     heading, act = ctx.list_date
-    if heading:
-        return heading, "list"
     told = _story_date(ctx, story)
-    if told:
+    if heading and not (told and told.startswith(heading) and len(told) > len(heading)):
+        return heading, "list"
+    if told:  # the story's date, or its decision's day within the year a list heading gives: the more precise
         return told, "story"
     if act:
         return act, "list"

@@ -189,9 +189,13 @@ MONTH_PUBLISHED = [
     case("l'an dernier", "2022", published="2023-07"),
     case("fin d'année", "2023", published="2023-07"),
     case("le 15", "2023-07-15", published="2023-07"),
+    case("ont dévoilé le 12 les lauréats", "2023-07-12", published="2023-07"),
+    case("le conseil a voté le 15 son budget", "2023-07-15", published="2023-07"),
     case("15/03", "2023-03-15", published="2023-07"),
     case("le 4 mai", "2023-05-04", published="2023-07"),
     case("Voté le 3 mai 2023, le plan a été annoncé la veille.", "2023-05-03", "2023-05-02", published="2023-07"),
+    case("Présenté le 20 mars.\nFonds | Programmé au 31/12/2024\nLa Région a ouvert la veille un appel.", "2025-03-20",
+         "2024-12-31", "2025-03-19", published="2025-03"),
     case("la veille", published="2023-07"),
     case("le lendemain", published="2023-07"),
     case("hier", published="2023-07"),
@@ -218,6 +222,7 @@ NOT_DATES = [
     case("Les lauréats sont sept."),
     case("le 15 % restant"),
     case("le 12 rue de la Paix"),
+    case("classé le 3 des 20 projets"),
     case("la décision du conseil"),
 ]
 
