@@ -98,7 +98,8 @@ PATTERNS = [
     # punctuation mark, or a word that opens a verb's object or complement ("ont dévoilé le 12 les lauréats").
     ("dayonly", Anchored(re.compile(r"\ble\s+(?P<day>1er|1ᵉʳ|[1-9]|[12]\d|3[01])(?:\s+du mois)?"
                                     r"(?:\s+(?P<which>prochain|dernier)\b|(?=\s*[,.;)]|\s*$)"
-                                    r"|(?=\s+(?:les?|la|l'|une?|à|au|aux|en|son|sa|ses|leurs?|lors|devant|pour|dans)\s))",
+                                    r"|(?=\s+(?:les?|la|l'|une?|à|au|aux|en|son|sa|ses|leurs?|lors|devant|pour"
+                                    r"|dans)\s))",
                                     re.I),
                          r"le\s+(?:1|[2-9]|[12]\d|3[01])", 0)),
     ("yearpart", Anchored(re.compile(rf"\b(?:(?P<cue>d'ici(?: à)?(?: la)?|avant la|jusqu'à la|à la|en)\s+)?"

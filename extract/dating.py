@@ -63,7 +63,7 @@ def _sources(place: DateSetting) -> dict[str, set[str]]:
 
     amount = place.amount
     if "table cell" in place.setting:  # a table's column or row heading names the cell's year: no other date but
-        cell = {place.list_dates[0]: {"list heading"}}  # the rules' day within that year
+        cell = {place.list_dates[0]: {"list heading"}}  # the rules' pick (a decision's day within that year)
         if place.picked and place.picked != place.list_dates[0]:
             cell[place.picked] = {f"picked, {place.how}"}
         return cell
