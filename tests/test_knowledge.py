@@ -221,6 +221,9 @@ DEFINED_PROGRAMMES = [
          [("PDI", "PROG"), ("PDI", "PROG")], "a programme"),
     case("Un appel à manifestation d'intérêt (AMI) doté de 5 M€ est lancé par la Région Bretagne : l'AMI ferme en mai.",
          [("AMI", "PROG"), ("Région Bretagne", "ORG"), ("AMI", "PROG")], "a call, its small words skipped"),
+    case("La Métropole étend le revenu de solidarité jeunes (RSJ) : le RSJ coûte 9,6 M€.", [("RSJ", "PROG"),
+                                                                                            ("RSJ", "PROG")],
+         "an allowance"),
     case("L'Agence de l'eau (ADE) verse 2 M€ au plan régional (ADE).", [("Agence de l'eau", "ORG"), ("ADE", "ORG"),
                                                                         ("ADE", "ORG")], "a body's name"),
 ]
