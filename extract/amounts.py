@@ -159,13 +159,18 @@ def _magnitude_of(match: re.Match) -> int:
     return 1
 
 
-def _qualifier(text: str, start: int, end: int) -> str:
+def _unit(text: str, end: int) -> re.Match | None:
+    """The per-unit words right after an amount ending at `end`, on its line: "par apprenti", "HT par an"."""
+    match = PER_UNIT.match(text, end)
+    return match if match and "\n" not in match.group(0) else None
+
+
+def _qualifier(text: str, start: int, end: int, unit: re.Match | None) -> str:
     before = text[max(0, start - CUE_WINDOW):start].lower()
     found = [(m.start(), name) for name, pattern in CUES_BEFORE for m in [pattern.search(before)] if m]
     if found:
         return min(found)[1]  # the longest cue wins: "pas plus de" is a maximum, not "plus de"
-    unit = PER_UNIT.match(text, end)  # "528 euros par mois au maximum": the cue may follow the unit
-    if unit and "\n" not in unit.group(0):
+    if unit:  # "528 euros par mois au maximum": the cue may follow the unit
         end = unit.end()
     after = text[end:end + 20].lower()
     for name, pattern in CUES_AFTER:
@@ -174,11 +179,14 @@ def _qualifier(text: str, start: int, end: int) -> str:
     return "exact"
 
 
-def _per_unit(text: str, end: int) -> str | None:
-    match = PER_UNIT.match(text, end)
-    if match and "\n" not in match.group(0) and len(match.group(0)) <= CUE_WINDOW + 20:
-        return match.group(1)
-    return None
+def _per_unit(unit: re.Match | None) -> str | None:
+    return unit.group(1) if unit and len(unit.group(0)) <= CUE_WINDOW + 20 else None
+
+
+def _cues(text: str, start: int, end: int) -> tuple[str, str | None]:
+    """The qualifier and the unit of the amount text[start:end]."""
+    unit = _unit(text, end)
+    return _qualifier(text, start, end, unit), _per_unit(unit)
 
 
 @lru_cache(maxsize=1)
@@ -247,7 +255,8 @@ def _amount(text: str, match: re.Match) -> Amount | None:
     if value is None or abs(value) > MAX_AMOUNT:
         return None
     currency = _currency_of(match.group("cur"), text)
-    per = _per_unit(text, match.end())
+    unit = _unit(text, match.end())
+    per = _per_unit(unit)
     low = _range_low(text, match)
     if low is not None and low[1] < abs(value):
         start, low_value = low
@@ -256,7 +265,7 @@ def _amount(text: str, match: re.Match) -> Amount | None:
     start = match.start()
     if _after_a_number(text, match):  # the dash is no part of the amount
         value, start = abs(value), _numeral_start(match)
-    qualifier = _qualifier(text, start, match.end())
+    qualifier = _qualifier(text, start, match.end(), unit)
     return Amount(start, match.end(), text[start:match.end()], float(value), None, currency, qualifier, per)
 
 
@@ -310,8 +319,7 @@ def _bare_amounts(text: str, taken: list[Amount]) -> list[Amount]:
             continue
         value = number * WORD_MAGNITUDES[match.group("wmag")]
         found.append(Amount(match.start(), match.end(), match.group(0), float(value), None,
-                            _implied_currency(taken, match.start()), _qualifier(text, match.start(), match.end()),
-                            _per_unit(text, match.end())))
+                            _implied_currency(taken, match.start()), *_cues(text, match.start(), match.end())))
     return found
 
 
@@ -347,8 +355,7 @@ def _prefix_amounts(text: str, taken: list[Amount]) -> list[Amount]:
         value = number * _magnitude_of(match) * (-1 if match.group("sign") == "-" else 1)
         if abs(value) <= MAX_AMOUNT:
             found.append(Amount(match.start(), match.end(), match.group(0), float(value), None,
-                                _currency_of(match.group("cur"), text), _qualifier(text, match.start(), match.end()),
-                                _per_unit(text, match.end())))
+                                _currency_of(match.group("cur"), text), *_cues(text, match.start(), match.end())))
     return found
 
 

@@ -10,8 +10,8 @@ from extract.data import load_json
 
 __all__ = ["CUES", "FUNDER_VERBS", "RECIPIENT_VERBS", "ANAPHORA", "COMPARISON", "COMPARED", "ROLE_BEFORE", "NATIONAL",
            "UNATTACHED_DATE", "DECISION", "CONTINUATION", "PART_OF", "AFTER_BODY", "AGENT_BEFORE", "CLAUSE_BREAK",
-           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "EARLIER", "PLACE_COMPLEMENT", "on_stamp_line",
-           "role_of"]
+           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "EARLIER", "PLACE_COMPLEMENT",
+           "line_around", "on_stamp_line", "role_of"]
 
 CUES = load_json("cues.json")
 
@@ -72,11 +72,15 @@ _STAMP = rf"\s*(?:{_words('stamp')}\s+)*{_DAY}(?:\s*(?:à|,)?\s*\d{{1,2}}\s?[h:]
 DATE_STAMP = re.compile(rf"{_STAMP}(?:[–—|·,-]{_STAMP})*(?:[|·][^\d|]{{1,60}})?", re.I)
 
 
+def line_around(text: str, position: int) -> tuple[int, int]:
+    """Where the line holding text[position] starts and ends."""
+    end = text.find("\n", position)
+    return text.rfind("\n", 0, position) + 1, end if end >= 0 else len(text)
+
+
 def on_stamp_line(text: str, position: int) -> bool:
     """Whether the line holding text[position] is a page's date stamp, which dates the page, not what it says."""
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return DATE_STAMP.fullmatch(text, start, end if end >= 0 else len(text)) is not None
+    return DATE_STAMP.fullmatch(text, *line_around(text, position)) is not None
 
 
 def role_of(words) -> str | None:

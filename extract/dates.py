@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract import text_of
-from extract.cues import on_stamp_line
+from extract.cues import line_around, on_stamp_line
 from extract.data import load_json
 from extract.patterns import Anchored, literal_alternation
 from extract.types import DateMention
@@ -378,9 +378,8 @@ def _with_anaphoric(text: str, folded: str, found: list[DateMention]) -> list[Da
 
 def _in_table(text: str, position: int) -> bool:
     """Whether text[position] stands on a line of cells ("Fonds | Programmé au 31/12/2024")."""
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return " | " in text[start:end if end >= 0 else len(text)]
+    start, end = line_around(text, position)
+    return " | " in text[start:end]
 
 
 def _with_anaphoric_days(text: str, folded: str, found: list[DateMention], base: Published | None) -> list[DateMention]:
