@@ -12,7 +12,7 @@ from text_to_num import text2num
 
 from extract.data import load_json
 from extract import text_of
-from extract.cues import MONTH_BEFORE
+from extract.cues import MONEY_NOUNS, year_at
 from extract.patterns import Anchored, literal_alternation
 from extract.types import Amount
 
@@ -39,15 +39,19 @@ QUALIFIER_CUES = [
             r"d[ée]pass\w*(?: les| la)?|exc[èé]d\w*(?: les)?|[àa] partir d[e']|au-del[àa] d[e']|plancher d[e']|dès"),
     ("max", r"pas plus d[e']|un peu moins d[e']|jusqu'[àa]|au maximum|au plus|maximum(?: d[e'])?|maximale? d[e']|moins d[e']|"
             r"plafonn\w*(?: (?:son|sa|ses|leur|leurs|l[ea]|les|l') ?\w+)? [àa]|limit[ée]+e?s? [àa]|dans la limite d[e']|plafond d[e']|inf[ée]rieure?s? [àa]|n'exc[ée]dant pas|"
-            r"ne (?:pourra|pourront|peut|peuvent|doit|doivent|saurait|sauraient) (?:pas )?(?:d[ée]passer|exc[ée]der)(?: les)?|sous les"),
+            r"ne (?:pourra|pourront|peut|peuvent|doit|doivent|saurait|sauraient) (?:pas )?(?:d[ée]passer|exc[ée]der)(?: les)?|sous les|"
+            r"ne (?:d[ée]pass|exc[èé]d)\w* (?:pas|plus)(?: les)?|(?:pouvant|peut|peuvent|pourra|pourront|pourrait) atteindre"),
     ("approx", r"environ|d'environ|pr[èe]s d[e']|quelque|autour d[e']|de l'ordre d[e']|approximativement|[àa] peu pr[èe]s|"
                r"grosso modo|avoisin\w*(?: les)?|~|estim\w*\s*:|estim[ée]+e?s? [àa]"),
 ]
 POSTFIX_CUES = [("approx", r"environ"), ("max", r"au maximum|maximum|au plus"), ("min", r"au moins|au minimum|minimum")]
 # A range "de X à Y" is no range after a verb of change: "le budget passe de 10 M€ à 12 M€" gives two amounts.
 CHANGE_VERBS = r"pass\w*|augment\w*|progress\w*|baiss\w*|grimp\w*|recul\w*|chut\w*|évolu\w*|diminu\w*|port\w*|relev\w*|ramen\w*|abaiss\w*"
+# Adverbs that may stand between a cue and its amount: "dépasse désormais 190 M€".
+CUE_ADVERBS = r"désormais|déjà|encore|largement|légèrement|nettement|aujourd'hui|toujours|même|tout juste"
 # The cues as patterns: those ending just before the amount, those starting right after it.
-CUES_BEFORE = [(name, re.compile(rf"(?:^|[\s(,]|\bd['’])(?:{cues})\s*$")) for name, cues in QUALIFIER_CUES]
+CUES_BEFORE = [(name, re.compile(rf"(?:^|[\s(,]|\bd['’])(?:{cues})(?:\s+(?:{CUE_ADVERBS}))?\s*$"))
+               for name, cues in QUALIFIER_CUES]
 CUES_AFTER = [(name, re.compile(rf"\s*(?:{cues})\b")) for name, cues in POSTFIX_CUES]
 CHANGE_VERB_BEFORE = re.compile(rf"(?:{CHANGE_VERBS})\s*$")
 # How far before or after an amount a qualifier or per-unit cue may stand, in characters.
@@ -216,8 +220,8 @@ def _range_low(text: str, match: re.Match) -> tuple[int, Decimal] | None:
     if not found or not _linked(found) or (found.group("link") == "à" and CHANGE_VERB_BEFORE.search(
             text[:window_start + found.start()].lower())):
         return None
-    if MONTH_BEFORE.search(text, max(0, window_start + found.start("low") - 15), window_start + found.start("low")):
-        return None  # "le décret du 22 février 2025 à 5 000 euros": a date's year is no bound
+    if year_at(text, window_start + found.start("low"), window_start + found.end("low")):
+        return None  # "le décret du 22 février 2025 à 5 000 euros", "en 2021 à 6 400 euros": a year is no bound
     low = parse_number(found.group("low"))
     if low is None:
         return None
@@ -283,11 +287,11 @@ def _with_cents(text: str, amount: Amount) -> Amount:
 BARE_MAGNITUDE = re.compile(rf"(?<![\w.,+-])(?:(?P<num>\d{{1,3}}(?:[ .]\d{{3}})*(?:,\d+)?)|(?P<one>un|une)|"
                             rf"(?P<words>(?:{_alternation(NUMBER_WORDS)})(?:[- ](?:{_alternation(NUMBER_WORDS)}))*))"
                             r"\s(?P<wmag>millions?|milliards?)(?:\s(?P<andhalf>et demie?))?"
-                            r"(?!\s(?:de|d'|d’)\s?(?!l['’]|la\s)\w)(?![\w-])")
+                            rf"(?!\s(?:de|d'|d’)\s?(?!l['’]|la\s|(?i:{MONEY_NOUNS})\b)\w)(?![\w-])")
 # ... tried only up to this many characters before a magnitude word (extract.patterns.Anchored).
 BARE_ANCHORED = Anchored(BARE_MAGNITUDE, "milli", 60)
 MONEY_CONTEXT = re.compile(r"€|\beuros?\b|\bbudget|\benveloppe|\bdotation|\bcrédits?\b|\bfinanc|\bsubvention|"
-                           r"\binvesti|\bcoût|\bfonds\b|\bdoté|\bFeder\b|\bFSE\b|\bdépens|\brecettes?\b|\bdéficit", re.I)
+                           rf"\binvesti|\bcoût|\bfonds\b|\bdoté|\bFeder\b|\bFSE\b|\bdépens|\b{MONEY_NOUNS}\b", re.I)
 # Words that make a bare magnitude a count: "le nombre de contrats atteint 1,2 million".
 COUNTED = re.compile(r"\b(?:nombre|effectifs?|habitants?|personnes?|visit\w*|inscrits?|bénéficiaires|apprentis|"
                      r"salariés|demandeurs|chômeurs|élèves|étudiants|jeunes|passagers|emplois|heures|contrats|"

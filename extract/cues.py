@@ -11,7 +11,7 @@ from extract.data import load_json
 __all__ = ["CUES", "FUNDER_VERBS", "RECIPIENT_VERBS", "ANAPHORA", "COMPARISON", "COMPARED", "ROLE_BEFORE", "NATIONAL",
            "UNATTACHED_DATE", "DECISION", "CONTINUATION", "PART_OF", "AFTER_BODY", "AGENT_BEFORE", "CLAUSE_BREAK",
            "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "EARLIER", "PLACE_COMPLEMENT",
-           "line_around", "on_stamp_line", "role_of"]
+           "MONTH_BEFORE", "YEAR_BEFORE", "YEAR", "MONEY_NOUNS", "line_around", "on_stamp_line", "role_of", "year_at"]
 
 CUES = load_json("cues.json")
 
@@ -68,8 +68,20 @@ _MONTH = r"(?:janv|févr|fevr|mars|avr|mai|juin|juil|août|aout|sept|oct|nov|dé
 _DAY = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}(?:-\d{{2}})?|(?:\d{{1,2}}(?:er)?\s+)?{_MONTH}\s+\d{{4}})"
 # A month's name right before a number: the number is the year of a date ("le décret du 22 février 2025 à 5 000 euros").
 MONTH_BEFORE = re.compile(rf"(?<!\w){_MONTH}\s+$", re.I)
+# A four-digit number after one of these is a year ("passé de 5 800 euros en 2021 à 6 400 euros").
+YEAR_BEFORE = re.compile(rf"(?<!\w){_words('year_before')}\s*$", re.I)
+YEAR = re.compile(r"(?:19|20)\d\d")
+# Nouns after which a magnitude is money, not a count: "7,1 milliards de subventions".
+MONEY_NOUNS = _words("money_nouns")
 _STAMP = rf"\s*(?:{_words('stamp')}\s+)*{_DAY}(?:\s*(?:à|,)?\s*\d{{1,2}}\s?[h:]\s?\d{{2}})?\s*"
 DATE_STAMP = re.compile(rf"{_STAMP}(?:[–—|·,-]{_STAMP})*(?:[|·][^\d|]{{1,60}})?", re.I)
+
+
+def year_at(text: str, start: int, end: int) -> bool:
+    """Whether the number text[start:end] is the year of a date: after a month's name, or a four-digit year after
+    "en", "depuis", "fin"…"""
+    before = text[max(0, start - 15):start]
+    return bool(MONTH_BEFORE.search(before) or (YEAR.fullmatch(text, start, end) and YEAR_BEFORE.search(before)))
 
 
 def line_around(text: str, position: int) -> tuple[int, int]:

@@ -185,6 +185,9 @@ REAL_DISPATCH_AMOUNTS = [
     case("La Région vote 3 M€. Les dépenses atteignent 4,2 milliards.", Want(3_000_000), Want(4_200_000_000)),
     case("Le budget atteint 7,1 milliards.", Want(7_100_000_000)),
     case("une enveloppe de deux milliards et demi.", Want(2_500_000_000)),
+    # ... and after "de" a money noun keeps it money ("2 millions de jeunes" is a count).
+    case("malgré 7,1 milliards de subventions versées par l'État", Want(7_100_000_000)),
+    case("soit 1,8 milliard d'AE et 1,6 milliard de CP.", Want(1_800_000_000), Want(1_600_000_000)),
     case("| Formation continue | 1 250 k€ |", Want(1_250_000)),
     case("(-1,7 M€)", Want(-1_700_000)),
     case("+5,1 M€ dont 1,9 M€", Want(5_100_000), Want(1_900_000)),
@@ -244,6 +247,9 @@ REAL_DISPATCH_VARIANTS = [
     case("moins de 1 200 € par stagiaire", Want(1_200, qualifier="max", per="stagiaire")),
     case("la Région plafonnant son aide à 600 000 euros par projet", Want(600_000, qualifier="max", per="projet")),
     case("l'État finance à hauteur de 528 euros par mois au maximum", Want(528, qualifier="max", per="mois")),
+    case("son rendement ne dépasserait plus 200 M€", Want(200_000_000, qualifier="max")),
+    case("une aide pouvant atteindre EUR 150 000", Want(150_000, qualifier="max")),
+    case("la dépense dépasse désormais 190 M€", Want(190_000_000, qualifier="min")),
     case("trois milliards et demi d'euros", Want(3_500_000_000)),
     case("2 millions et demi d'euros", Want(2_500_000)),
     # Not negative: a dash after a number separates; not a range when the first number is no bound of the same kind.
@@ -255,6 +261,8 @@ REAL_DISPATCH_VARIANTS = [
     case("en 2023 à 20 M€", Want(20_000_000)),
     # Nor the year closing a date: "du 22 février 2025 à 5 000 euros" is no range.
     case("ramenée par le décret du 22 février 2025 à 5 000 euros", Want(5_000)),
+    # ... nor a year after "en": "de 5 800 euros en 2021 à 6 400 euros" is two amounts.
+    case("passé de 5 800 euros par stagiaire en 2021 à 6 400 euros en 2024", Want(5_800, per="stagiaire"), Want(6_400)),
     case("pour 10 à 15 % et 3 M€", Want(3_000_000)),
 ]
 
