@@ -67,8 +67,9 @@ def _head(span: Span) -> str:
 
 
 def _programme(span: Span) -> Mention | None:
-    """A programme, call, fund, plan or law that the model tags as an organisation: "Plan d'investissement…"."""
-    if _head(span) not in _word_lists()["programme_heads"]:
+    """A programme, call, fund, plan or law that the model tags as an organisation or a person: "Plan
+    d'investissement…", "Advanced Grant"."""
+    if _head(span) not in _word_lists()["programme_heads"] and not _has_programme_tail(span):
         return None
     tokens = list(span)
     while tokens and (tokens[0].lower_ in LEADING_DROP or tokens[0].is_punct):
@@ -79,6 +80,11 @@ def _programme(span: Span) -> Mention | None:
         return None
     name = span.doc[tokens[0].i:tokens[-1].i + 1]
     return Mention(PROGRAMME, name.text, name.text, name.start_char, name.end_char)
+
+
+def _has_programme_tail(span: Span) -> bool:
+    words = [t.lower_ for t in span if not t.is_punct]
+    return bool(words) and words[-1] in _word_lists()["programme_tails"]
 
 
 def _org(span: Span) -> Mention | None:
@@ -115,12 +121,15 @@ def _is_capitalised_word(doc: Doc, start: int, text: str) -> bool:
 @lru_cache(maxsize=1)
 def _word_lists() -> dict[str, frozenset]:
     data = load_json("entities.json")
-    return {"programme_heads": frozenset(data["programme_heads"]), "civilities": frozenset(data["civilities"]),
-            "titles": frozenset(data["titles"])}
+    return {name: frozenset(data[name]) for name in ("programme_heads", "programme_tails", "civilities", "titles")}
 
 
 # A one-word name joined by these is a place: "Vitry-sur-Seine", "Mont-de-Marsan", "Saint-Denis", "Aix-en-Provence".
 PLACE_NAME = re.compile(r"^(?:Saint|Sainte|Le|La|Les)-[A-ZÉ]|-(?:sur|sous|de|du|des|en|lès|lez|le|la|les|aux|et)-", re.I)
+
+
+# Initials and nothing else: "A.-S. M.-S", "N. G.-M".
+INITIALS = re.compile(r"(?:[A-ZÀ-Ý]\.[\s-]*)+[A-ZÀ-Ý]\.?")
 
 
 def _is_place_name(words: list[Token]) -> bool:
@@ -144,6 +153,8 @@ def _person(span: Span) -> Mention | None:
     if any(t.is_lower and t.lower_ not in NAME_PARTICLES for t in words):
         return None
     text = span.text.strip(" ,.;:\"'()")
+    if INITIALS.fullmatch(text):  # "A.-S. M.-S." opening an interview's answer: who speaks, not a name
+        return None
     if canonical(text) or region_of(text) or is_not_body(text) or "AEF" in text:
         return None
     start = span.start_char + span.text.index(text)
@@ -154,7 +165,7 @@ def _model_mentions(doc: Doc) -> list[Mention]:
     found = []
     for ent in doc.ents:
         if ent.label_ == "PER":
-            found.append(_person(ent))
+            found.append(_programme(ent) if _has_programme_tail(ent) else _person(ent))
         elif ent.label_ == "ORG":
             found.append(_org(ent))
         elif ent.label_ == "LOC" and not canonical(ent.text) and not is_not_body(ent.text):

@@ -161,6 +161,8 @@ PEOPLE = [
          "title after the name"),
     case("M. Karim Ben Yahia (CFDT) a voté contre.", ["Karim Ben Yahia"], "civility dropped"),
     case("Le centre ouvrira à Saint-Étienne-du-Rouvray en 2025, puis à Villeneuve-sur-Lot.", [], "towns"),
+    case("A.-S. M.-S. : Notre cellule Europe compte douze ingénieurs.", [], "an interviewee's initials"),
+    case("Trois Advanced Grant et deux Consolidator Grant sont allés à Grenoble.", [], "programmes"),
 ]
 
 
