@@ -45,6 +45,8 @@ OTHER_BOILERPLATE = [
     line("Accepter les cookies"),
     line("Gestion de vos préférences en matière de cookies"),
     line("Newsletter Outre-mer : inscrivez-vous gratuitement pour recevoir chaque vendredi notre sélection."),
+    line("Ne manquez rien de l'actualité de la formation en Bretagne : inscrivez-vous à nos alertes."),
+    line("Recevez chaque matin notre lettre Emploi & Territoires : inscrivez-vous gratuitement."),
     line("Déjà abonné ? Connectez-vous"),
     line("Cet article est réservé aux abonnés."),
     # Subscription offers with their prices: no money fact.
@@ -75,6 +77,8 @@ ARTICLE_LINES = [
     line("Protection des données : la Région consacre 2 M€ à la cybersécurité des lycées."),
     line("L'entreprise, qui fabrique des traceurs GPS, a accepté une aide de 2 M€ de la Région."),
     line("Le contrat est signé sans engagement de volume, pour 4 M€ au plus."),
+    line("Recevez-vous des aides ? La Région a voté 3 M€ : les actualités sont bonnes."),
+    line("Les stagiaires reçoivent une lettre de la Région : inscrivez-vous avant le 3 mars pour toucher 500 euros."),
 ]
 
 
