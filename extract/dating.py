@@ -51,6 +51,7 @@ class DateSetting:
     list_dates: tuple[str | None, str | None]
     setting: frozenset[str]
     lead: tuple[DateMention, ...]
+    compared: frozenset[int] = frozenset()  # where the sentence's dates after a comparison start ("contre … en 2023")
 
 
 def _sources(place: DateSetting) -> dict[str, set[str]]:
@@ -69,7 +70,8 @@ def _sources(place: DateSetting) -> dict[str, set[str]]:
         return cell
     nearest = min(place.sentence, key=lambda d: abs(d.start - amount.start), default=None)
     for date in place.sentence:
-        add(date.value, "sentence, before the amount" if date.end <= amount.start else "sentence, after the amount")
+        add(date.value, "sentence, before the amount" if date.end <= amount.start else
+            "sentence, after a comparison" if date.start in place.compared else "sentence, after the amount")
         if date.kind:
             add(date.value, f"sentence, {date.kind}")
     add(nearest.value if nearest else None, "nearest in sentence")
@@ -155,12 +157,10 @@ def rule_date(ctx: Context, dates: list[DateMention], amounts: list[Amount], bod
               story: str | None = None) -> tuple[str | None, str]:
     """The rules' date of an amount and how they found it (own, sentence, list, story, previous, none); `body_how`
     says how its body was found, `story` is the date of the lead's first dated amount."""
-    text = ctx.text
     siblings = [a for a in amounts if ctx.sentence.start_char <= a.start < ctx.sentence.end_char]
     verbs = _amount_verbs(ctx)
     in_sentence = [d for d in dates if ctx.sentence.start_char <= d.start < ctx.sentence.end_char
-                   and not _is_goal(ctx, d, verbs)
-                   and not (d.start >= ctx.amount.end and COMPARISON.search(text[ctx.amount.end:d.end]))]
+                   and not _is_goal(ctx, d, verbs) and not _after_comparison(ctx, d)]
     if any(d.start < ctx.amount.start for d in in_sentence):
         # A sentence dating its amount before it: a horizon after the amount dates a goal ("signée le 16 septembre,
         # la convention prévoit 83 M€ pour 20 600 formations d'ici à la fin de l'année").
@@ -218,7 +218,14 @@ def date_setting(ctx: Context, dates: list[DateMention], told: Story, story: str
     return DateSetting(ctx.amount, *rules, in_sentence, told.budget_year, told.decision[0],
                        ctx.body is not None and ctx.body == told.decision[1], story, ctx.list_date,
                        frozenset(name for name, on in flags.items() if on),
-                       tuple(d for d in dates if told.start <= d.start < lead))
+                       tuple(d for d in dates if told.start <= d.start < lead),
+                       frozenset(d.start for d in in_sentence if _after_comparison(ctx, d)))
+
+
+def _after_comparison(ctx: Context, date: DateMention) -> bool:
+    """A date after the amount with a comparison between them dates what the amount is compared with: "31,1 Md€, soit
+    une baisse de 410 M€ par rapport à la LFI 2024"."""
+    return date.start >= ctx.amount.end and bool(COMPARISON.search(ctx.text[ctx.amount.end:date.end]))
 
 
 def _lead_of(text: str, told: Story, lead: int) -> int:
