@@ -7,13 +7,14 @@ from typing import Callable
 
 from spacy.tokens import Span
 
+from extract.cues import PLACE_ACTING
 from extract.data import load_json
 from extract.knowledge import entry, known_spans
 from extract.patterns import Anchored
 from extract.regions import find_places, place_alternation, region_of
 from extract.types import Mention
 
-__all__ = ["canonical", "is_not_body", "is_budget_act", "find_bodies", "REGIONAL_BODIES"]
+__all__ = ["canonical", "is_not_body", "is_budget_act", "find_bodies", "acting_places", "REGIONAL_BODIES"]
 
 # Bodies that exist once per region: "Transitions Pro Normandie" names the body; a Dreets keeps its national name
 # but carries its region for attribution.
@@ -314,3 +315,38 @@ def _scan(text: str) -> tuple[list[re.Match], list[re.Match], list[Mention]]:
     at the same text (with its main region)."""
     folded = text.casefold()
     return list(_region_institution().finditer(text, folded)), _named_matches(text, folded), _patterned(text, folded)
+
+
+# The article before a place named bare as an actor ("la Bretagne", "les Pays de la Loire", "l'Occitanie").
+PLACE_ARTICLE = re.compile(r"(?:^|\s)(?:la|le|les|l')\s?$", re.I)
+# How a département's council is named after "Département", by the first letters of the place.
+DEPARTEMENT_LINKS = ("de la ", "de l'", "du ", "des ", "de ")
+# What may separate the amount of an enumeration's next member from its place: "…, les Pays de la Loire 350 000 euros".
+ENUMERATED = re.compile(r"\s+(?:pour |avec )?[+-]?\d")
+
+
+def _council(place: str) -> str | None:
+    """The council of a region or département named bare: "Bretagne" → Région Bretagne, "Gironde" → Département de la
+    Gironde; None for a town or any other place."""
+    if region_of(place) == place:
+        return canonical(f"Région {place}")
+    return next((name for link in DEPARTEMENT_LINKS if (name := canonical(f"Département {link}{place}"))), None)
+
+
+def acting_places(text: str, places: list[Mention]) -> list[Mention]:
+    """The regions and départements named bare, with an article, as the subject of a verb of money ("la Bretagne verse
+    500 000 euros, les Pays de la Loire 350 000 euros"): their councils, as bodies. A place that only follows one in an
+    enumeration, before its own amount, is one too."""
+    found: list[Mention] = []
+    for place in places:
+        if not PLACE_ARTICLE.search(text, max(0, place.start - 5), place.start):
+            continue
+        council = _council(place.text)
+        if council is None:
+            continue
+        acting = PLACE_ACTING.match(text, place.end)
+        enumerated = found and ENUMERATED.match(text, place.end) and "\n" not in text[found[-1].end:place.start] \
+            and ". " not in text[found[-1].end:place.start]
+        if acting or enumerated:
+            found.append(Mention("ORG", place.text, council, place.start, place.end, place.region))
+    return found

@@ -11,7 +11,7 @@ from extract.data import load_json
 __all__ = ["CUES", "FUNDER_VERBS", "RECIPIENT_VERBS", "ANAPHORA", "COMPARISON", "COMPARED", "ROLE_BEFORE", "NATIONAL",
            "UNATTACHED_DATE", "DECISION", "CONTINUATION", "PART_OF", "AFTER_BODY", "AGENT_BEFORE", "CLAUSE_BREAK",
            "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "EARLIER", "PLACE_COMPLEMENT",
-           "MONTH_BEFORE", "YEAR_BEFORE", "YEAR", "MONEY_NOUNS", "line_around", "on_stamp_line", "role_of", "year_at"]
+           "MONTH_BEFORE", "PLACE_ACTING", "YEAR_BEFORE", "YEAR", "MONEY_NOUNS", "line_around", "on_stamp_line", "role_of", "year_at"]
 
 CUES = load_json("cues.json")
 
@@ -71,6 +71,10 @@ MONTH_BEFORE = re.compile(rf"(?<!\w){_MONTH}\s+$", re.I)
 # A four-digit number after one of these is a year ("passé de 5 800 euros en 2021 à 6 400 euros").
 YEAR_BEFORE = re.compile(rf"(?<!\w){_words('year_before')}\s*$", re.I)
 YEAR = re.compile(r"(?:19|20)\d\d")
+# A place named bare, then one of these verbs, is its council at work: "la Bretagne verse 500 euros par apprenti".
+PLACE_ACTING = re.compile(rf"\s*(?:,\s*)?(?:(?:en outre|aussi|également|déjà|elle|pour sa part|de son côté|quant à elle)"
+                          rf"\s*,?\s*)*(?:(?:a|ont|avait|avaient|aura|auront|va|vont|doit|devra|devrait)\s+)?"
+                          rf"{_words('place_acting_verbs')}\w*\b", re.I)
 # Nouns after which a magnitude is money, not a count: "7,1 milliards de subventions".
 MONEY_NOUNS = _words("money_nouns")
 _STAMP = rf"\s*(?:{_words('stamp')}\s+)*{_DAY}(?:\s*(?:à|,)?\s*\d{{1,2}}\s?[h:]\s?\d{{2}})?\s*"

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract import text_of
 from extract.anaphora import resolve_generics
-from extract.bodies import canonical, find_bodies, is_budget_act, is_not_body
+from extract.bodies import acting_places, canonical, find_bodies, is_budget_act, is_not_body
 from extract.data import load_json
 from extract.knowledge import KNOWLEDGE_COMPONENT, PROGRAMME, SPANS_KEY, known_spans
 from extract.regions import find_places, main_region, region_of
@@ -275,6 +275,7 @@ def find_entities(doc: Doc, known_in: Callable[[str], list[Span]] = known_spans)
     gazetteer += [Mention(PROGRAMME, s.text, s.kb_id_, s.start_char, s.end_char) for s in known if s.label_ == PROGRAMME]
     gazetteer += [Mention(PROGRAMME, s.text, s.text, s.start_char, s.end_char) for s in known
                   if s.label_ != PROGRAMME and is_budget_act(text, s)]  # a budget act is a law, like a programme
+    gazetteer += [p for p in acting_places(text, places) if not _overlaps(p, gazetteer)]
     gazetteer += [p for p in places if not _overlaps(p, gazetteer)]
     model = [_quoted_title(text, m) for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]
     mentions = _defined_acronyms(text, sorted(gazetteer + model, key=lambda m: m.start))

@@ -393,7 +393,7 @@ def _place(ctx: Context, told: Story, line: str, line_start: int) -> Place:
                  any(FUNDER_VERBS.match(v.text) for v in ctx.verbs),
                  any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, is_listed(line),
                  bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1], ctx.sentence.doc,
-                 tuple(m for m in ctx.actors if m.label == PROGRAMME), ctx.runner)
+                 tuple(m for m in ctx.actors if m.label == PROGRAMME), ctx.runner, told.start > 0)
 
 
 def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Amount], told: Story,

@@ -57,6 +57,7 @@ class Place:
     doc: Doc | None = None
     runners: tuple[Mention, ...] = ()  # the programmes of the sentence, each named by the body that runs it
     runner: str | None = None  # the body running the programme of the sentence, or else of the headline
+    appended: bool = False  # the amount belongs to an older dispatch appended after the lead
 
 
 def _inside(mentions: list[Mention], span: tuple[int, int] | None) -> list[Mention]:
@@ -170,7 +171,8 @@ def _syntax(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
 def _position(place: Place, around: _Around, norm: str, mentions: list[Mention], on_page: Page) -> dict[str, float]:
     in_sentence, in_paragraph = around.in_sentence.get(norm, []), around.in_paragraph.get(norm, [])
     values = {"in sentence": bool(in_sentence), "in previous sentence": norm in around.in_previous,
-              "in headline": on_page.in_headline[norm], "in lead": on_page.in_lead[norm]}
+              "in headline": on_page.in_headline[norm], "in lead": on_page.in_lead[norm],
+              "in the lead of another story": place.appended and on_page.in_lead[norm]}
     values.update(_in_sentence(place, around, in_sentence) if in_sentence else ABSENT_FROM_SENTENCE)
     values.update({"in paragraph": bool(in_paragraph),
                    "first in paragraph": bool(around.paragraph) and around.paragraph[0].norm == mentions[0].norm,

@@ -117,6 +117,13 @@ BODIES = [
          published="2020-05-06"),
     case("Les deux premières éditions, pilotées par l'ex-Direccte, avaient mobilisé 11,6 M€.", "11,6 M€", "body",
          "Direccte"),
+    # A region or département named bare as the subject of a verb of money is its council, and so is the next one
+    # of an enumeration; a place where things happen is not.
+    case("Les collectivités complètent : la Bretagne verse 500 000 euros par an, les Pays de la Loire 350 000 euros.",
+         "350 000 euros", "body", "Région Pays de la Loire"),
+    case("RSA : la Gironde inscrit 18 M€ de plus en décision modificative", "18 M€", "body",
+         "Département de la Gironde"),
+    case("En Bretagne, les entreprises ont embauché 3 000 apprentis pour un coût de 12 M€.", "12 M€", "body", None),
 ]
 
 # A network's line for one region is its member there, when the network has one member in that region.
@@ -160,7 +167,7 @@ STORIES = [
     case("BP 2026 : la Région Bretagne consolide l'apprentissage\nLes élus ont arrêté les grandes masses.\n"
          "• 38 M€ pour les lycées, contre 35 M€ en 2025", "35 M€", "date", "2025", published="2025-12-19"),
     # A year standing in the headline dates the story, whatever names it (an edition, a period, "en 2023")...
-    case("AAPG 2025 : l'ANR retient 1 410 projets\nL'agence a publié mardi la liste des lauréats. Les projets "
+    case("AAPG 2025 : l'ANR retient 1 410 projets\nL'agence a publié la liste des lauréats. Les projets "
          "collaboratifs obtiennent 402 M€.", "402 M€", "date", "2025", published="2025-07-10"),
     # ... but not a horizon, nor a year that is part of a name.
     case("Assurance chômage : l'Unédic prévoit un excédent d'ici à 2028\nLe régime dégagerait 3,1 Md€ de recettes "
