@@ -8,7 +8,7 @@ from spacy.tokens import Span, Token
 from extract.cues import COMPARED
 from extract.types import Amount, Mention
 
-__all__ = ["Context", "verbs_above", "nearest_owner", "is_compared"]
+__all__ = ["Context", "verbs_above", "nearest_owner", "is_compared", "tense"]
 
 
 @dataclass(frozen=True)
@@ -60,3 +60,33 @@ def nearest_owner(position: int, amounts: list[Amount]) -> Amount:
 def is_compared(ctx: Context) -> bool:
     """An amount another is compared with: "contre 585 M€ en 2025"."""
     return bool(COMPARED.search(ctx.text[max(0, ctx.amount.start - 20):ctx.amount.start]))
+
+
+# The tense an auxiliary of time gives the participle it goes with: "a voté", "avait inscrit", "aura versé".
+AUXILIARY_TENSES = {"Pres": "past", "Past": "past", "Imp": "pluperfect", "Fut": "future"}
+
+
+def _finite(token: Token) -> str:
+    if token.morph.get("Mood") == ["Cnd"]:
+        return "conditional"
+    found = token.morph.get("Tense")
+    return {"Fut": "future", "Imp": "imperfect", "Past": "past"}.get(found[0], "present") if found else "present"
+
+
+def tense(verbs: list[Token]) -> str:
+    """The tense of the clause an amount stands in, from the verbs above it (nearest first): present, past,
+    imperfect, pluperfect, future, conditional, or "no verb". An infinitive or a participle standing alone takes the
+    tense of the verb above it ("pourrait coûter 3 M€", conditional)."""
+    for verb in verbs:
+        auxiliaries = [c for c in verb.children if c.dep_.startswith("aux")]
+        timed = [c for c in auxiliaries if c.dep_ == "aux:tense"]
+        if any(c.morph.get("Mood") == ["Cnd"] for c in auxiliaries):
+            return "conditional"
+        if timed:
+            found = timed[0].morph.get("Tense")
+            return AUXILIARY_TENSES.get(found[0], "past") if found else "past"
+        if auxiliaries:
+            return _finite(auxiliaries[0])
+        if verb.morph.get("VerbForm") == ["Fin"]:
+            return _finite(verb)
+    return "no verb"

@@ -10,15 +10,15 @@ period and budget year, the year its headline gives the story, the day of the de
 the lead's first dated amount, the dates a list's introduction gives its lines, and the rules' pick. The sentence
 before and the paragraph are left to the rules: as candidates of their own they cost more facts than they gain. Each
 candidate gets features that say where it comes from, crossed with the amount's setting (a unit amount, a compared
-amount, a national sentence, a list line, the lead…), independent of particular sentences. The weights (a logistic
-regression, `make model`) are a data file, extract/data/dates_ranker.json.
+amount, a national sentence, a list line, the lead, the tense of its clause…), independent of particular sentences.
+The weights (a logistic regression, `make model`) are a data file, extract/data/dates_ranker.json.
 """
 
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from extract.context import Context, is_compared, nearest_owner, verbs_above
+from extract.context import Context, is_compared, nearest_owner, tense, verbs_above
 from extract.cues import COMPARISON, CONTINUATION, EARLIER, GOAL_CUES, PART_OF
 from extract.lists import TABLE_GAP, TABLE_LABEL
 from extract.stories import Story
@@ -213,7 +213,7 @@ def date_setting(ctx: Context, dates: list[DateMention], told: Story, story: str
              "appended story": told.start > 0,
              "no body": ctx.body is None, "main body": ctx.body is not None and ctx.body == ctx.main_body,
              "no date in sentence": not in_sentence, "a bound": ctx.amount.qualifier in ("min", "max"),
-             "earlier": bool(EARLIER.search(ctx.sentence_text))}
+             "earlier": bool(EARLIER.search(ctx.sentence_text)), f"tense {tense(list(ctx.verbs))}": True}
     lead = _lead_of(ctx.text, told, bounds[1])
     return DateSetting(ctx.amount, *rules, in_sentence, told.budget_year, told.decision[0],
                        ctx.body is not None and ctx.body == told.decision[1], story, ctx.list_date,

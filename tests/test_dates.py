@@ -307,3 +307,24 @@ def test_parse_published(value, want):
 
 def test_a_publication_day_may_be_given_as_a_date():
     assert parse_published(PUBLISHED).day == PUBLISHED and parse_published("2023-07").day is None
+
+
+# The tense of an amount's clause, which the date ranker weighs: a story's date seldom dates an amount of another time.
+TENSES = [
+    pytest.param("La Région a voté 3 M€.", "past", id="passé composé"),
+    pytest.param("Le budget primitif avait inscrit 352 M€ à ce titre.", "pluperfect", id="plus-que-parfait"),
+    pytest.param("La dépense dépasse désormais 190 M€.", "present", id="present"),
+    pytest.param("L'État versera 3 M€ aux missions locales.", "future", id="future"),
+    pytest.param("La mesure pourrait coûter 3 M€.", "conditional", id="conditional, through the infinitive"),
+    pytest.param("Une enveloppe de 3 M€ pour les CFA.", "no verb", id="no verb"),
+]
+
+
+@pytest.mark.parametrize("text, want", TENSES)
+def test_the_tense_of_an_amounts_clause(nlp, text, want):
+    from extract.context import tense, verbs_above
+
+    doc = nlp(text)
+    amount = doc._.amounts[0]
+    root = doc.char_span(amount.start, amount.end, alignment_mode="expand").root
+    assert tense(list(verbs_above(root))) == want
