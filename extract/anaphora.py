@@ -7,12 +7,16 @@ those kinds named before it, else to the one named most often in the dispatch, e
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import Callable
 
 from extract.data import load_json
 from extract.knowledge import entry
 from extract.types import Mention
 
 __all__ = ["resolve_generics"]
+
+# A body's name taken up by its first word alone, capitalised: "la Caisse des dépôts … la Caisse évalue", "l'Agence".
+HEAD_NOUN = re.compile(r"(?<![\w-])(?:[Ll]a |[Ll]e |[Ll]')(?P<head>[A-ZÉÈ][a-zàâçéèêëîïôûù]{3,})(?![\w-])(?! (?:de |d'|du |des )?[A-ZÉ])")
 
 
 @lru_cache(maxsize=1)
@@ -47,8 +51,11 @@ def _owned(text: str, end: int, bodies: list[Mention]) -> bool:
     return link is not None and any(b.start == link.end() for b in bodies)
 
 
-def resolve_generics(text: str, bodies: list[Mention]) -> list[Mention]:
-    """ORG mentions for the generic nouns of `text` that stand for one of `bodies` (ORG mentions), in order.
+def resolve_generics(text: str, bodies: list[Mention], is_word: Callable[[str], bool] = lambda word: True
+                     ) -> list[Mention]:
+    """ORG mentions for the generic nouns of `text` that stand for one of `bodies` (ORG mentions), in order, and for
+    a body's first word taken up alone when `is_word` says it is a word of the language ("la Caisse", not "l'Opco",
+    which names a kind of body).
 
     >>> bodies = [Mention("ORG", "Département du Cantal", "Département du Cantal", 0, 21, "Auvergne-Rhône-Alpes")]
     >>> [(m.text, m.norm) for m in resolve_generics("Département du Cantal. Le 3 mai, le département vote.", bodies)]
@@ -62,4 +69,19 @@ def resolve_generics(text: str, bodies: list[Mention]) -> list[Mention]:
         referent = _referent(kinds[match.group(0).casefold()], match.start(), bodies)
         if referent is not None:
             found.append(Mention("ORG", match.group(0), referent.norm, match.start(), match.end(), referent.region))
+    return sorted(found + _heads(text, bodies, found, is_word), key=lambda m: m.start)
+
+
+def _heads(text: str, bodies: list[Mention], taken: list[Mention], is_word: Callable[[str], bool]) -> list[Mention]:
+    """ORG mentions for a body's first word taken up alone after it was named whole ("la Caisse" after "la Caisse des
+    dépôts"): the last body named before whose name starts with that word and says more."""
+    found = []
+    for match in HEAD_NOUN.finditer(text):
+        head = match.group("head")
+        if not is_word(head.lower()) or any(b.start < match.end() and match.start() < b.end for b in bodies + taken):
+            continue
+        before = [b for b in bodies if b.end <= match.start() and b.text.startswith(head + " ")]
+        if before:
+            referent = before[-1]
+            found.append(Mention("ORG", head, referent.norm, match.start("head"), match.end("head"), referent.region))
     return found

@@ -317,8 +317,9 @@ def _scan(text: str) -> tuple[list[re.Match], list[re.Match], list[Mention]]:
     return list(_region_institution().finditer(text, folded)), _named_matches(text, folded), _patterned(text, folded)
 
 
-# The article before a place named bare as an actor ("la Bretagne", "les Pays de la Loire", "l'Occitanie").
-PLACE_ARTICLE = re.compile(r"(?:^|\s)(?:la|le|les|l')\s?$", re.I)
+# The article before a place named bare as an actor ("la Bretagne", "les Pays de la Loire", "l'Occitanie"), not as
+# a complement ("la Caisse d'allocations familiales de la Gironde verse").
+PLACE_ARTICLE = re.compile(r"(?:^|(?<!\bde)(?<!\bà)(?<!\bpour)(?<!\ben)\s)(?:la|le|les|l')\s?$", re.I)
 # How a département's council is named after "Département", by the first letters of the place.
 DEPARTEMENT_LINKS = ("de la ", "de l'", "du ", "des ", "de ")
 # What may separate the amount of an enumeration's next member from its place: "…, les Pays de la Loire 350 000 euros".

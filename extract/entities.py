@@ -271,7 +271,7 @@ def find_entities(doc: Doc, known_in: Callable[[str], list[Span]] = known_spans)
     regional = [b for b in find_bodies(text, None, known, known_in) if b.region]
     main = main_region([p for p in places if not _overlaps(p, regional)] + regional, lead_end(text))
     gazetteer = find_bodies(text, main, known, known_in)
-    gazetteer += resolve_generics(text, gazetteer)
+    gazetteer += resolve_generics(text, gazetteer, doc.vocab.has_vector)
     gazetteer += [Mention(PROGRAMME, s.text, s.kb_id_, s.start_char, s.end_char) for s in known if s.label_ == PROGRAMME]
     gazetteer += [Mention(PROGRAMME, s.text, s.text, s.start_char, s.end_char) for s in known
                   if s.label_ != PROGRAMME and is_budget_act(text, s)]  # a budget act is a law, like a programme

@@ -136,6 +136,10 @@ GENERICS = [
          [body("Rennes Métropole", 0, 16, "Bretagne"), body("Région Bretagne", 23, 38, "Bretagne")],
          [("La métropole", "Rennes Métropole")], id="métropole"),
     pytest.param("Le département apporte 2 M€.", [], [], id="no body to stand for"),
+    pytest.param("La Caisse des dépôts gère la plateforme. La Caisse évalue son coût à 62 M€.",
+                 [body("Caisse des dépôts", 3, 20)], [("Caisse", "Caisse des dépôts")], id="a name's first word"),
+    pytest.param("La Caisse évalue son coût à 62 M€. La Caisse des dépôts gère la plateforme.",
+                 [body("Caisse des dépôts", 38, 55)], [], id="a first word before the name"),
 ]
 
 
