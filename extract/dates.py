@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract import text_of
+from extract.context import tense, verbs_above
 from extract.cues import line_around, on_stamp_line
 from extract.data import load_json
 from extract.patterns import Anchored, literal_alternation
@@ -396,10 +397,43 @@ def _with_anaphoric_days(text: str, folded: str, found: list[DateMention], base:
     return sorted(found + added, key=lambda d: d.start)
 
 
+# The tenses that put a month named without its year before the publication, or after it.
+PAST_TENSES, FUTURE_TENSES = ("past", "pluperfect", "imperfect"), ("future",)
+_YEAR_WRITTEN = re.compile(rf"{YEAR}|\b(?:dernier|derni[èe]re|prochain|prochaine)\b", re.I)
+
+
+def _month_named(mention: DateMention) -> bool:
+    """A month or day named with its month but not its year: "en décembre", "le 15 mars"."""
+    words = re.findall(r"[^\W\d_]+\.?", mention.text.lower())
+    return not _YEAR_WRITTEN.search(mention.text) and any(w.rstrip(".") in MONTHS or w in MONTHS for w in words)
+
+
+def by_tense(doc: Doc, mentions: list[DateMention], base: Published | None) -> list[DateMention]:
+    """Months named without their year, moved a year back when their clause tells of the past and they fall after
+    the publication ("le budget, voté en décembre" in June), a year on when it tells of the future and they fall
+    before it ("sera versée en mars" in December)."""
+    if base is None or base.month is None:
+        return mentions
+    published = base.month.isoformat()[:MONTH_PRECISION]
+    out = []
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand") if _month_named(mention) else None
+        told = tense(list(verbs_above(span.root))) if span is not None else None
+        month = mention.value[:MONTH_PRECISION]
+        shift = -1 if told in PAST_TENSES and month > published else 1 if told in FUTURE_TENSES and month < published \
+            else 0
+        if shift and len(mention.value) >= MONTH_PRECISION:
+            mention = replace(mention, value=f"{int(mention.value[:4]) + shift:04d}{mention.value[4:]}")
+        out.append(mention)
+    return out
+
+
 @Language.component(DATES_COMPONENT)
 def dates_component(doc: Doc) -> Doc:
-    """Store the dates of the doc in doc._.dates, resolved against doc._.published."""
-    doc._.dates = find_dates(text_of(doc), parse_published(doc._.published))
+    """Store the dates of the doc in doc._.dates, resolved against doc._.published (and the tense of their clause for
+    a month named without its year)."""
+    published = parse_published(doc._.published)
+    doc._.dates = by_tense(doc, find_dates(text_of(doc), published), published)
     return doc
 
 

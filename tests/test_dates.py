@@ -328,3 +328,21 @@ def test_the_tense_of_an_amounts_clause(nlp, text, want):
     amount = doc._.amounts[0]
     root = doc.char_span(amount.start, amount.end, alignment_mode="expand").root
     assert tense(list(verbs_above(root))) == want
+
+
+# A month named without its year takes the side of the publication its clause's tense tells.
+MONTHS_BY_TENSE = [
+    pytest.param("Le budget primitif, voté en décembre, avait inscrit 352 M€.", "2024-06-25", "2023-12", id="past"),
+    pytest.param("La Région a voté le 15 décembre une enveloppe de 3 M€.", "2024-06-25", "2023-12-15", id="past day"),
+    pytest.param("La Région votera en décembre une enveloppe de 3 M€.", "2024-06-25", "2024-12", id="future"),
+    pytest.param("L'aide de 3 M€ sera versée en mars.", "2024-12-10", "2025-03", id="future, next year"),
+    pytest.param("La Région a voté en mai une enveloppe de 3 M€.", "2024-06-25", "2024-05", id="past, this year"),
+]
+
+
+@pytest.mark.parametrize("text, published, want", MONTHS_BY_TENSE)
+def test_a_month_without_its_year_follows_the_tense(nlp, text, published, want):
+    from extract.nlp import extract_docs
+
+    (extraction,) = extract_docs(nlp, [(text, published)])
+    assert [m.norm for m in extraction.mentions if m.label == "DATE"] == [want]
