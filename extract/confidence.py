@@ -22,13 +22,13 @@ MAX_AMOUNTS = 6
 # ... and so are the dispatch's: a page naming many bodies and amounts is a round-up, harder to attribute.
 MAX_DISPATCH_BODIES = 8
 MAX_DISPATCH_AMOUNTS = 20
-# A body the ranker puts this far ahead of the next (in log-odds) is as sure as the ranking gets.
+# A body (or date) a ranker puts this far ahead of the next (in log-odds) is as sure as the ranking gets.
 MAX_MARGIN = 4.0
 
 
 def features(*, body: str | None, body_how: str, date: str | None, date_how: str, region_how: str,
              bodies_in_sentence: int, dates_in_sentence: int, amounts_in_sentence: int, bodies_in_dispatch: int,
-             amounts_in_dispatch: int, ranker_margin: float, known_body: bool,
+             amounts_in_dispatch: int, ranker_margin: float, date_margin: float, known_body: bool,
              main_body: bool, headline: bool, lead: bool, appended: bool, published: bool, line_before: str,
              position: float) -> dict[str, float]:
     """The features of one attributed amount, by name; absent names count as 0."""
@@ -39,6 +39,7 @@ def features(*, body: str | None, body_how: str, date: str | None, date_how: str
            "bodies in dispatch": min(bodies_in_dispatch, MAX_DISPATCH_BODIES) / MAX_DISPATCH_BODIES,
            "amounts in dispatch": min(amounts_in_dispatch, MAX_DISPATCH_AMOUNTS) / MAX_DISPATCH_AMOUNTS,
            "ranker margin": min(ranker_margin, MAX_MARGIN) / MAX_MARGIN,
+           "date ranker margin": min(date_margin, MAX_MARGIN) / MAX_MARGIN,
            "position": position}
     flags = {"body known": body is not None and known_body, "body is the story's": body is not None and main_body,
              "day precision": date is not None and len(date) == 10, "headline": headline, "lead": lead,
