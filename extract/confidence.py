@@ -52,7 +52,8 @@ def features(*, body: str | None, body_how: str, date: str | None, date_how: str
 @lru_cache(maxsize=1)
 def load_model() -> dict:
     """The shipped model: {"features": [...], "weights": [...], "intercept": float, "recalibration": [a, b, c], ...};
-    the regression's probability p becomes that of a·ln p + b·ln(1 - p) + c, as fitted on held-out folds."""
+    the regression's probability p becomes that of a·ln p + b·ln(1 - p) + c, as fitted on held-out folds (p held where
+    that map rises, see _rising_side)."""
     return load_json(MODEL_FILE)
 
 
@@ -81,5 +82,16 @@ def probability(values: dict[str, float], model: dict | None = None) -> float:
     if "recalibration" not in model:
         return found
     low, high, constant = model["recalibration"]
-    ln_p, ln_q = log_terms(found)
+    ln_p, ln_q = log_terms(_rising_side(found, low, high))
     return 1.0 / (1.0 + math.exp(-(low * ln_p + high * ln_q + constant)))
+
+
+def _rising_side(p: float, low: float, high: float) -> float:
+    """p held on the side of the recalibration's turning point where the map rises: with weights a of ln p and b of
+    ln(1 - p) of the same sign, the map turns at a / (a + b); below it (both negative) or above it (both positive) a
+    surer regression would give a less sure fact, so p stops there."""
+    if low < 0 and high < 0:
+        return max(p, low / (low + high))
+    if low > 0 and high > 0:
+        return min(p, low / (low + high))
+    return p

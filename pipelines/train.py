@@ -14,6 +14,7 @@ against the accuracy.
 
 import argparse
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +90,9 @@ def _recalibration(samples: list[Sample]) -> list[float]:
     labels = [s.all_right for s in samples]
 
     def fitted(columns: list[int]) -> list[float]:
+        if not columns:  # a constant: the share of facts all right
+            rate = min(max(sum(labels) / len(labels), 1e-6), 1 - 1e-6)
+            return [0.0, 0.0, round(math.log(rate / (1 - rate)), 6)]
         regression = LogisticRegression(C=RECALIBRATION_REGULARISATION, max_iter=1000, tol=TOLERANCE)
         beta = regression.fit(terms[:, columns], labels)
         weights = [0.0, 0.0]
@@ -96,12 +100,12 @@ def _recalibration(samples: list[Sample]) -> list[float]:
             weights[column] = float(weight)
         return [round(w, 6) for w in (*weights, float(beta.intercept_[0]))]
 
-    # The weight of ln p must not be negative nor that of ln(1 - p) positive, or a surer regression could give a less
-    # sure fact: the term that breaks this is left out.
+    # A surer regression must never give a less sure fact. With weights of the same sign the map rises on one side of
+    # a turning point only, and extract/confidence.py holds p on that side (the facts beyond it are as sure as those
+    # at it); with a negative weight of ln p and a positive one of ln(1 - p) it would fall everywhere: both are
+    # left out.
     both = fitted([0, 1])
-    if both[0] < 0:
-        return fitted([1])
-    return fitted([0]) if both[1] > 0 else both
+    return both if not (both[0] < 0 < both[1]) else fitted([])
 
 
 def fit(samples: list[Sample]) -> dict:

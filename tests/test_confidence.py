@@ -105,9 +105,18 @@ def test_the_date_ranker_is_no_worse_than_the_rules_on_held_out_folds(report):
 
 def test_the_shipped_recalibration_keeps_the_order_of_probabilities():
     low, high, _ = load_model()["recalibration"]
-    assert low >= 0 >= high
+    assert not low < 0 < high
     model = {**load_model(), "features": ["a"], "weights": [1.0], "intercept": 0.0}
-    assert probability({"a": -2.0}, model) < probability({"a": 0.0}, model) < probability({"a": 2.0}, model)
+    found = [probability({"a": score / 10}, model) for score in range(-100, 101)]
+    assert found == sorted(found) and found[0] < found[-1]
+
+
+@pytest.mark.parametrize("recalibration", [[-0.4, -1.5, -1.2], [1.5, 0.4, 0.3], [0.8, -1.1, 0.1]],
+                         ids=["turning low", "turning high", "rising everywhere"])
+def test_a_recalibration_never_makes_a_surer_regression_less_sure(recalibration):
+    model = {"features": ["a"], "weights": [1.0], "intercept": 0.0, "recalibration": recalibration}
+    found = [probability({"a": score / 10}, model) for score in range(-100, 101)]
+    assert found == sorted(found)
 
 
 @pytest.mark.parametrize("shipped", [load_model(), load_ranker(), load_ranker(DATES_MODEL)],
