@@ -16,7 +16,8 @@ from extract.types import Mention
 __all__ = ["resolve_generics"]
 
 # A body's name taken up by its first word alone, capitalised: "la Caisse des dépôts … la Caisse évalue", "l'Agence".
-HEAD_NOUN = re.compile(r"(?<![\w-])(?:[Ll]a |[Ll]e |[Ll]')(?P<head>[A-ZÉÈ][a-zàâçéèêëîïôûù]{3,})(?![\w-])(?! (?:de |d'|du |des )?[A-ZÉ])")
+HEAD_NOUN = re.compile(r"(?<![\w-])(?:[Ll]a |[Ll]e |[Ll]')(?P<head>[A-ZÉÈ][a-zàâçéèêëîïôûù]{3,})(?![\w-])"
+                       r"(?! (?:de |d'|du |des )?[A-ZÉ])")
 
 
 @lru_cache(maxsize=1)

@@ -405,7 +405,7 @@ _YEAR_WRITTEN = re.compile(rf"{YEAR}|\b(?:dernier|derni[èe]re|prochain|prochain
 def _month_named(mention: DateMention) -> bool:
     """A month or day named with its month but not its year: "en décembre", "le 15 mars"."""
     words = re.findall(r"[^\W\d_]+\.?", mention.text.lower())
-    return not _YEAR_WRITTEN.search(mention.text) and any(w.rstrip(".") in MONTHS or w in MONTHS for w in words)
+    return not _YEAR_WRITTEN.search(mention.text) and any(w in MONTHS or w.rstrip(".") in MONTHS for w in words)
 
 
 def by_tense(doc: Doc, mentions: list[DateMention], base: Published | None) -> list[DateMention]:
@@ -414,18 +414,24 @@ def by_tense(doc: Doc, mentions: list[DateMention], base: Published | None) -> l
     before it ("sera versée en mars" in December)."""
     if base is None or base.month is None:
         return mentions
-    published = base.month.isoformat()[:MONTH_PRECISION]
     out = []
     for mention in mentions:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand") if _month_named(mention) else None
-        told = tense(list(verbs_above(span.root))) if span is not None else None
-        month = mention.value[:MONTH_PRECISION]
-        shift = -1 if told in PAST_TENSES and month > published else 1 if told in FUTURE_TENSES and month < published \
-            else 0
-        if shift and len(mention.value) >= MONTH_PRECISION:
-            mention = replace(mention, value=f"{int(mention.value[:4]) + shift:04d}{mention.value[4:]}")
+        if span is not None and len(mention.value) >= MONTH_PRECISION:
+            mention = _shifted_year(mention, tense(list(verbs_above(span.root))), base)
         out.append(mention)
     return out
+
+
+def _shifted_year(mention: DateMention, clause_tense: str, base: Published) -> DateMention:
+    """The mention a year back when its clause tells of the past and it falls after the publication (its day, or its
+    month when either is a month), a year on when its clause tells of the future and it falls before."""
+    both_days = base.day is not None and len(mention.value) == DAY_PRECISION
+    published = base.day.isoformat() if both_days else base.month.isoformat()[:MONTH_PRECISION]
+    value = mention.value[:len(published)]
+    shift = -1 if clause_tense in PAST_TENSES and value > published else \
+        1 if clause_tense in FUTURE_TENSES and value < published else 0
+    return replace(mention, value=f"{int(mention.value[:4]) + shift:04d}{mention.value[4:]}") if shift else mention
 
 
 @Language.component(DATES_COMPONENT)

@@ -337,6 +337,10 @@ MONTHS_BY_TENSE = [
     pytest.param("La Région votera en décembre une enveloppe de 3 M€.", "2024-06-25", "2024-12", id="future"),
     pytest.param("L'aide de 3 M€ sera versée en mars.", "2024-12-10", "2025-03", id="future, next year"),
     pytest.param("La Région a voté en mai une enveloppe de 3 M€.", "2024-06-25", "2024-05", id="past, this year"),
+    pytest.param("La Région a voté le 28 juin une enveloppe de 3 M€.", "2024-06-25", "2023-06-28",
+                 id="past, a day after the publication day"),
+    pytest.param("Les élus examineront le 20 juin une aide de 3 M€.", "2024-06-25", "2025-06-20",
+                 id="future, a day before the publication day"),
 ]
 
 
