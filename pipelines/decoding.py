@@ -34,9 +34,6 @@ MARKED_NOISE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 # Tried in order when UTF-8 fails: cp1252 is what French Windows tools write; latin-1 decodes
 # any byte at all, so it comes last and is kept only when the result looks like text.
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
-# A well-formed UTF-8 sequence of two to four bytes: text holding more of them than broken bytes is UTF-8 damaged
-# here and there ("3 M€ \xff le 3 mai"), not cp1252, where such sequences only come by chance.
-UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # Byte-order marks of the encodings whose text is full of NUL bytes, and the codec that reads (and drops) each.
 # UTF-32 comes first: its little-endian mark begins with UTF-16's. The UTF-8 mark is left to the UTF-8 decoding.
 BYTE_ORDER_MARKS = (
@@ -93,16 +90,12 @@ def decode(data: bytes) -> tuple[str, str] | None:
 
 
 def decode_unmarked(data: bytes) -> tuple[str, str] | None:
-    """Decode bytes with no UTF-16 or UTF-32 mark (a line of a dump): UTF-8 (with its broken bytes replaced when
-    well-formed sequences outnumber them), else cp1252 or latin-1 if that gives text; return (text, encoding), or
-    None."""
+    """Decode bytes with no UTF-16 or UTF-32 mark (a line of a dump): UTF-8, else cp1252 or latin-1 if that gives
+    text; return (text, encoding), or None."""
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
-    damaged = data.decode("utf-8-sig", errors="replace")
-    if len(UTF8_SEQUENCE.findall(data)) > damaged.count("\ufffd"):
-        return damaged, "utf-8"  # UTF-8 with a few broken bytes: each replaced, the rest kept
     for encoding in FALLBACK_ENCODINGS:
         try:
             text = data.decode(encoding)
