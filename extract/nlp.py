@@ -43,6 +43,8 @@ class Extraction:
 CURRENCY_FULL_STOP = r"|(?<=[€$£¥])\.$"
 # ... and so does a full stop after an acronym: "U2P." is "U2P", "." (the model keeps it whole as an abbreviation).
 ACRONYM_FULL_STOP = r"|(?<=[A-Z0-9][A-Z0-9])\.$"
+# A name written with the Breton "c'h" is one word ("Le Floc'h", "Kerc'hove"), not an elided one and the rest.
+BRETON_NAME = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]*c['’]h[a-zà-ÿ]*$")
 # Within a line, a sentence starts only after these: never inside "Opco Commerce : 1 180 M€" or "Centre-Val de Loire".
 SENTENCE_END = {".", "!", "?", "…", "»", '"', "...", ".»", '."'}
 
@@ -74,9 +76,12 @@ def shipped_components(model: str) -> list[str]:
 
 
 def tune_tokenizer(nlp: Language) -> None:
-    """Split a full stop off a currency sign or an acronym (see CURRENCY_FULL_STOP, ACRONYM_FULL_STOP)."""
+    """Split a full stop off a currency sign or an acronym (see CURRENCY_FULL_STOP, ACRONYM_FULL_STOP); keep a
+    Breton name whole (see BRETON_NAME)."""
     pattern = nlp.tokenizer.suffix_search.__self__.pattern
     nlp.tokenizer.suffix_search = re.compile(pattern + CURRENCY_FULL_STOP + ACRONYM_FULL_STOP).search
+    model_match = nlp.tokenizer.token_match
+    nlp.tokenizer.token_match = lambda text: BRETON_NAME.match(text) or (model_match(text) if model_match else None)
 
 
 @lru_cache(maxsize=2)

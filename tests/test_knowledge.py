@@ -166,6 +166,8 @@ PEOPLE = [
     case("M. Karim Ben Yahia (CFDT) a voté contre.", ["Karim Ben Yahia"], "civility dropped"),
     case("Le centre ouvrira à Saint-Étienne-du-Rouvray en 2025, puis à Villeneuve-sur-Lot.", [], "towns"),
     case("A.-S. M.-S. : Notre cellule Europe compte douze ingénieurs.", [], "an interviewee's initials"),
+    case("« Une licence rapporte dans dix ans », plaide le président, Yann-Erwan Le Floc'h, qui rappelle le bilan.",
+         ["Yann-Erwan Le Floc'h"], "a Breton name whole"),
     case("Trois Advanced Grant et deux Consolidator Grant sont allés à Grenoble.", [], "programmes"),
 ]
 
