@@ -76,10 +76,10 @@ def resolve_generics(text: str, bodies: list[Mention], is_word: Callable[[str], 
 def _heads(text: str, bodies: list[Mention], taken: list[Mention], is_word: Callable[[str], bool]) -> list[Mention]:
     """ORG mentions for a body's first word taken up alone after it was named whole ("la Caisse" after "la Caisse des
     dépôts"): the last body named before whose name starts with that word and says more."""
-    found = []
+    found, named = [], bodies + taken
     for match in HEAD_NOUN.finditer(text):
         head = match.group("head")
-        if not is_word(head.lower()) or any(b.start < match.end() and match.start() < b.end for b in bodies + taken):
+        if not is_word(head.lower()) or any(b.start < match.end() and match.start() < b.end for b in named):
             continue
         before = [b for b in bodies if b.end <= match.start() and b.text.startswith(head + " ")]
         if before:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from extract.context import Context, is_compared, nearest_owner, tense, verbs_above
-from extract.cues import COMPARISON, CONTINUATION, EARLIER, GOAL_CUES, PART_OF
+from extract.cues import COMPARISON, CONTINUATION, EARLIER, GOAL_CUES, PART_OF, line_around
 from extract.lists import TABLE_GAP, TABLE_LABEL
 from extract.stories import Story
 from extract.types import Amount, DateMention
@@ -104,7 +104,7 @@ def date_candidates(place: DateSetting) -> list[tuple[str | None, dict[str, floa
 
 def continues(ctx: Context) -> bool:
     """A table line or a sentence breaking down an amount given before it."""
-    line_start = ctx.text.rfind("\n", 0, ctx.amount.start) + 1
+    line_start, _ = line_around(ctx.text, ctx.amount.start)
     if TABLE_GAP.search(ctx.text[line_start:ctx.amount.start]) and ctx.amount.start - line_start < TABLE_LABEL:
         return True
     return bool(CONTINUATION.match(ctx.sentence_text.strip()))

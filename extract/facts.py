@@ -11,7 +11,7 @@ from extract import text_of
 from extract.confidence import features, probability
 from extract.context import Context, is_compared, nearest_owner, verbs_above
 from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, FUNDER_VERBS, GAP_BREAK, NATIONAL, PLACE_COMPLEMENT,
-                          RECIPIENT_VERBS, ROLE_BEFORE, role_of)
+                          RECIPIENT_VERBS, ROLE_BEFORE, line_around, role_of)
 from extract.dating import MODEL_FILE as DATES_MODEL
 from extract.dating import date_candidates, date_setting, rule_date, total_date
 from extract.knowledge import PROGRAMME, entry, regional_member
@@ -411,7 +411,7 @@ def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Am
                     main_body=body[0] == ctx.main_body, headline=ctx.amount.start < bounds[0],
                     lead=ctx.amount.start < bounds[1], appended=told.start > 0,
                     published=doc._.published is not None,
-                    line_before=text[text.rfind("\n", 0, ctx.amount.start) + 1:ctx.amount.start],
+                    line_before=text[line_around(text, ctx.amount.start)[0]:ctx.amount.start],
                     position=ctx.amount.start / max(len(text), 1))
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
-from extract.cues import BULLETS, DATE_STAMP, DECISION, HORIZON_CUES, UNATTACHED_DATE, on_stamp_line
+from extract.cues import BULLETS, DATE_STAMP, DECISION, HORIZON_CUES, UNATTACHED_DATE, line_around, on_stamp_line
 from extract.knowledge import PROGRAMME
 from extract.types import DateMention, Mention
 
@@ -153,7 +153,7 @@ def _appended_start(text: str, sentences: list[Span], dates: list[DateMention], 
     if year is None:
         return None
     for sentence in sentences:
-        line_start = text.rfind("\n", 0, sentence.start_char) + 1
+        line_start, _ = line_around(text, sentence.start_char)
         if sentence.start_char < lead or text[line_start:sentence.start_char].strip():
             continue
         inside = [d for d in dates if sentence.start_char <= d.start < sentence.end_char and len(d.value) >= 7]
