@@ -215,8 +215,10 @@ def _quoted_title(text: str, mention: Mention) -> Mention:
     return mention
 
 
-# The words before an acronym in brackets that may hold the name it abbreviates.
+# The words before an acronym in brackets that may hold the name it abbreviates, looked for in the last
+# NAME_BEFORE_REACH characters only (a newline before the end still lets `$` match).
 NAME_BEFORE_ACRONYM = re.compile(r"([^\n.;:()«»\"]{3,90})$")
+NAME_BEFORE_REACH = 92
 
 
 def _defined_programmes(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -225,7 +227,8 @@ def _defined_programmes(text: str, mentions: list[Mention]) -> list[Mention]:
     it is used, never an organisation. An acronym the knowledge base knows is left to it."""
     defined = set()
     for found in DEFINED_ACRONYM.finditer(text):
-        acronym, before = found.group("acronym"), NAME_BEFORE_ACRONYM.search(text, 0, found.start())
+        acronym, before = found.group("acronym"), NAME_BEFORE_ACRONYM.search(
+            text, max(0, found.start() - NAME_BEFORE_REACH), found.start())
         if acronym not in defined and canonical(acronym) is None and before and _names_programme(acronym, before[1]):
             defined.add(acronym)
     if not defined:
