@@ -12,8 +12,8 @@ import io
 import re
 from typing import BinaryIO
 
-__all__ = ["UNDECODABLE", "SNIFF_BYTES", "marked_encoding", "is_binary", "decode", "decode_unmarked", "undecodable",
-           "MarkedLines"]
+__all__ = ["UNDECODABLE", "SNIFF_BYTES", "MIXED_ENCODING", "marked_encoding", "is_binary", "is_mixed", "decode",
+           "decode_unmarked", "undecodable", "MarkedLines"]
 
 # Leading bytes looked at to tell binary from text: enough for a file header and a few lines,
 # small enough to stay cheap on big dumps (git sniffs about as much).
@@ -34,6 +34,13 @@ MARKED_NOISE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 # Tried in order when UTF-8 fails: cp1252 is what French Windows tools write; latin-1 decodes
 # any byte at all, so it comes last and is kept only when the result looks like text.
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+# A well-formed UTF-8 sequence of two to four bytes. Text holding more of them than broken bytes is UTF-8 with a few
+# stray bytes (a cp1252 apostrophe pasted in, a sequence cut short): French cp1252 text holds none ("é" is one byte,
+# then a letter), save by a rare chance such as "Ã©".
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# The encoding kept for such text: UTF-8, each stray byte read as cp1252 ("\x92" is "’"; one cp1252 leaves undefined
+# becomes U+FFFD).
+MIXED_ENCODING = "utf-8+cp1252"
 # Byte-order marks of the encodings whose text is full of NUL bytes, and the codec that reads (and drops) each.
 # UTF-32 comes first: its little-endian mark begins with UTF-16's. The UTF-8 mark is left to the UTF-8 decoding.
 BYTE_ORDER_MARKS = (
@@ -90,12 +97,14 @@ def decode(data: bytes) -> tuple[str, str] | None:
 
 
 def decode_unmarked(data: bytes) -> tuple[str, str] | None:
-    """Decode bytes with no UTF-16 or UTF-32 mark (a line of a dump): UTF-8, else cp1252 or latin-1 if that gives
-    text; return (text, encoding), or None."""
+    """Decode bytes with no UTF-16 or UTF-32 mark (a line of a dump): UTF-8, UTF-8 with its few stray bytes read as
+    cp1252 (see `is_mixed`), else cp1252 or latin-1 if that gives text; return (text, encoding), or None."""
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if is_mixed(data):
+        return data.decode("utf-8-sig", errors=MIXED_ENCODING), MIXED_ENCODING
     for encoding in FALLBACK_ENCODINGS:
         try:
             text = data.decode(encoding)
@@ -104,6 +113,25 @@ def decode_unmarked(data: bytes) -> tuple[str, str] | None:
         if _looks_like_text(text):
             return text, encoding
     return None
+
+
+def _stray_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(MIXED_ENCODING, _stray_as_cp1252)
+
+
+def is_mixed(data: bytes) -> bool:
+    """Tell whether bytes that are not UTF-8 are UTF-8 with a few stray bytes: their well-formed multi-byte sequences
+    outnumber the bytes UTF-8 cannot read.
+
+    >>> is_mixed("Un budget de 3 M€ voté à Lyon".encode() + " l’an".encode("cp1252"))
+    True
+    >>> is_mixed("Noël à Lyon".encode("cp1252"))
+    False
+    """
+    return len(UTF8_SEQUENCE.findall(data)) > data.decode("utf-8", errors="replace").count("\ufffd")
 
 
 def undecodable(data: bytes) -> str:

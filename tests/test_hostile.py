@@ -35,6 +35,9 @@ CP1252_TEXT = ("La Région Normandie consacre 3,7 M€ à l'apprentissage en 202
                "son président, qui a le cœur à l'ouvrage. Les CFA de Caen et de Rouen en bénéficieront.")
 LATIN1_TEXT = ("Le conseil régional d'Occitanie a voté le 3 février 2021 une aide de 12 000 euros par apprenti, "
                "à Montpellier ; les élèves des lycées professionnels sont également concernés.")
+# A UTF-8 page with one word pasted in from a cp1252 source ("cœur", its "œ" one byte).
+MIXED_TEXT = ("La Région Bretagne verse 2,4 M€ à l'université de Rennes pour ses étudiants, au cœur du campus : "
+              "l'effort sera reconduit en 2026, précise-t-elle.")
 ABSURD_TEXT = ("La dette de l'univers atteindrait 10^30 €, selon un canular. Un budget de 999999999999999999999 € "
                "a été saisi par erreur. La région Bretagne verse pour sa part 3,7 M€ aux CFA de Rennes.")
 DATES_TEXT = ("Le 31/02/2020, la région Normandie a voté 2 M€ pour les CFA de Caen. Le 30 février 2021, "
@@ -84,6 +87,7 @@ def build_folder(root: Path) -> dict[str, Expected]:
         "latin1.txt": LATIN1_TEXT.encode("latin-1"),
         # A latin-1 file with one byte that cp1252 leaves undefined: only latin-1 explains it.
         "latin1_c1.txt": LATIN1_TEXT.encode("latin-1") + b"\x81",
+        "mixed.txt": MIXED_TEXT.replace("œ", "\0").encode("utf-8").replace(b"\0", "œ".encode("cp1252")),
         "undecodable.txt": b"Budget : " + bytes(range(0x80, 0xA0)) * 8 + b" euros.",
         "empty.txt": b"",
         "blank.txt": b"  \n\t\n ",
@@ -125,6 +129,9 @@ def _expectations() -> dict[str, Expected]:
         # Every character of this latin-1 text reads the same in cp1252, which is tried first.
         "latin1.txt": Expected({"latin1": "cp1252"}, {}),
         "latin1_c1.txt": Expected({"latin1_c1": "latin-1"}, {}),
+        # UTF-8 save one byte: read as UTF-8, that byte as cp1252, and flagged; read whole as cp1252, every "é" and
+        # "€" of it would turn to "Ã©" and "â‚¬" and its amounts be lost.
+        "mixed.txt": Expected({"mixed": "utf-8+cp1252"}, {}),
         "undecodable.txt": Expected({}, {None: "undecodable bytes"}),
         "empty.txt": Expected({}, {None: "empty article"}),
         "blank.txt": Expected({}, {None: "empty article"}),
@@ -221,6 +228,7 @@ def test_each_file_gives_its_articles_and_rejects(hostile, name):
 
 @pytest.mark.parametrize("article_id, text, encoding", [
     ("cp1252", CP1252_TEXT, "cp1252"), ("latin1", LATIN1_TEXT, "cp1252"), ("latin1_c1", LATIN1_TEXT + "\x81", "latin-1"),
+    ("mixed", MIXED_TEXT, "utf-8+cp1252"),
 ])
 def test_fallback_encodings_are_decoded_and_flagged_on_the_article(hostile, article_id, text, encoding):
     (stored,) = rows(hostile.db, "SELECT text, encoding FROM articles WHERE id = ?", (article_id,))

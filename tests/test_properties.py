@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from extract.amounts import MAX_AMOUNT, find_amounts, parse_number
 from extract.clean import TYPOGRAPHY, normalise
 from extract.dates import find_dates
+from pipelines.decoding import MIXED_ENCODING, is_mixed
 from pipelines.readers import RawArticle, Reject, read_file
 
 QUALIFIERS = {"exact", "approx", "min", "max", "range"}
@@ -243,12 +244,28 @@ def test_cp1252_text_file_reads_back_as_itself_and_is_flagged(tmp_path, text):
         assume(False)  # bytes that are also UTF-8 are read as UTF-8: nothing tells them apart
     except UnicodeDecodeError:
         pass
+    # ... and so are bytes holding more well-formed UTF-8 sequences than broken bytes, which French cp1252 text never
+    # does ("é" is one byte, then a letter) but "\xa0Â\xa0Â" does: UTF-8 with a stray byte reads the same.
+    assume(not is_mixed(data))
     assume(text.strip())
     path = tmp_path / "article.txt"
     path.write_bytes(data)
     result = read_only(path)
     assert isinstance(result, RawArticle), result
     assert result.text == text.replace("\r", "\n") and result.encoding == "cp1252"
+
+
+@FEW
+@given(before=PROSE, stray=st.sampled_from("’‘“”«»€éèàçœ–—…"), after=PROSE)
+def test_utf8_text_with_a_stray_cp1252_byte_reads_back_as_itself(tmp_path, before, stray, after):
+    """A page pasted together: UTF-8 with one character in cp1252, whose byte UTF-8 cannot read."""
+    assume(sum(len(char.encode()) > 1 for char in before + after) >= 2)
+    path = tmp_path / "article.txt"
+    path.write_bytes(before.encode() + stray.encode("cp1252") + after.encode())
+    result = read_only(path)
+    assert isinstance(result, RawArticle), result
+    text = before + stray + after
+    assert result.text == text.replace("\r\n", "\n").replace("\r", "\n") and result.encoding == MIXED_ENCODING
 
 
 RECORD_TEXT = st.text(max_size=200)
