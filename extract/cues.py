@@ -11,7 +11,7 @@ from extract.data import load_json
 __all__ = ["CUES", "FUNDER_VERBS", "RECIPIENT_VERBS", "ANAPHORA", "COMPARISON", "COMPARED", "ROLE_BEFORE", "NATIONAL",
            "UNATTACHED_DATE", "DECISION", "CONTINUATION", "PART_OF", "AFTER_BODY", "AGENT_BEFORE", "CLAUSE_BREAK",
            "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "EARLIER", "PLACE_COMPLEMENT",
-           "MONTH_BEFORE", "PLACE_ACTING", "YEAR_BEFORE", "YEAR", "MONEY_NOUNS", "line_around", "on_stamp_line", "role_of", "year_at"]
+           "MONTH_BEFORE", "PLACE_ACTING", "COST", "COST_REACH", "YEAR_BEFORE", "YEAR", "MONEY_NOUNS", "line_around", "on_stamp_line", "role_of", "year_at"]
 
 CUES = load_json("cues.json")
 
@@ -75,6 +75,10 @@ YEAR = re.compile(r"(?:19|20)\d\d")
 PLACE_ACTING = re.compile(rf"\s*(?:,\s*)?(?:(?:en outre|aussi|également|déjà|elle|pour sa part|de son côté|quant à elle)"
                           rf"\s*,?\s*)*(?:(?:a|ont|avait|avaient|aura|auront|va|vont|doit|devra|devrait)\s+)?"
                           rf"{_words('place_acting_verbs')}\w*\b", re.I)
+# A cost, a price or an average named in the words before an amount (its last COST_REACH characters, in its
+# sentence): "le coût moyen d'un projet dépassant 35 000 euros", "chiffré à 31 M€".
+COST = re.compile(rf"\b{_words('cost')}\b", re.I)
+COST_REACH = 60
 # Nouns after which a magnitude is money, not a count: "7,1 milliards de subventions".
 MONEY_NOUNS = _words("money_nouns")
 _STAMP = rf"\s*(?:{_words('stamp')}\s+)*{_DAY}(?:\s*(?:à|,)?\s*\d{{1,2}}\s?[h:]\s?\d{{2}})?\s*"

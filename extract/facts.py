@@ -10,8 +10,8 @@ from spacy.tokens import Doc, Span, Token
 from extract import text_of
 from extract.confidence import features, probability
 from extract.context import Context, is_compared, nearest_owner, verbs_above
-from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, FUNDER_VERBS, GAP_BREAK, NATIONAL, PLACE_COMPLEMENT,
-                          RECIPIENT_VERBS, ROLE_BEFORE, line_around, role_of)
+from extract.cues import (AFTER_BODY, AGENT_BEFORE, ANAPHORA, COST, COST_REACH, FUNDER_VERBS, GAP_BREAK, NATIONAL,
+                          PLACE_COMPLEMENT, RECIPIENT_VERBS, ROLE_BEFORE, line_around, role_of)
 from extract.dating import MODEL_FILE as DATES_MODEL
 from extract.dating import date_candidates, date_setting, rule_date, total_date
 from extract.knowledge import PROGRAMME, entry, regional_member
@@ -393,7 +393,9 @@ def _place(ctx: Context, told: Story, line: str, line_start: int) -> Place:
                  any(FUNDER_VERBS.match(v.text) for v in ctx.verbs),
                  any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, is_listed(line),
                  bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1], ctx.sentence.doc,
-                 tuple(m for m in ctx.actors if m.label == PROGRAMME), ctx.runner, told.start > 0)
+                 tuple(m for m in ctx.actors if m.label == PROGRAMME), ctx.runner, told.start > 0,
+                 COST.search(ctx.text, max(ctx.sentence.start_char, ctx.amount.start - COST_REACH),
+                             ctx.amount.start) is not None)
 
 
 def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Amount], told: Story,

@@ -58,6 +58,7 @@ class Place:
     runners: tuple[Mention, ...] = ()  # the programmes of the sentence, each named by the body that runs it
     runner: str | None = None  # the body running the programme of the sentence, or else of the headline
     appended: bool = False  # the amount belongs to an older dispatch appended after the lead
+    cost: bool = False  # the words before the amount call it a cost, a price or an average
 
 
 def _inside(mentions: list[Mention], span: tuple[int, int] | None) -> list[Mention]:
@@ -244,7 +245,7 @@ def candidates(place: Place, on_page: Page, picked: str | None) -> list[tuple[st
         out.append((picked, {"picked": True, "picked, named nowhere": True}))
     out.append((None, {"none": True, "none, no body in sentence": not around.sentence, "none, national": place.national,
                        "none, per unit": place.amount.per is not None, "none, no main body": place.main is None,
-                       "none, list line": place.listed, "picked": picked is None}))
+                       "none, list line": place.listed, "none, cost": place.cost, "picked": picked is None}))
     return out
 
 
