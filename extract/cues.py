@@ -11,7 +11,8 @@ from extract.data import load_json
 __all__ = ["CUES", "FUNDER_VERBS", "RECIPIENT_VERBS", "ANAPHORA", "COMPARISON", "COMPARED", "ROLE_BEFORE", "NATIONAL",
            "UNATTACHED_DATE", "DECISION", "CONTINUATION", "PART_OF", "AFTER_BODY", "AGENT_BEFORE", "CLAUSE_BREAK",
            "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "EARLIER", "PLACE_COMPLEMENT",
-           "MONTH_BEFORE", "PLACE_ACTING", "COST", "COST_REACH", "YEAR_BEFORE", "YEAR", "MONEY_NOUNS", "line_around", "on_stamp_line", "role_of", "year_at"]
+           "MONTH_BEFORE", "PLACE_ACTING", "COST", "COST_REACH", "YEAR_BEFORE", "YEAR", "MONEY_NOUNS", "line_around",
+           "on_stamp_line", "role_of", "year_at"]
 
 CUES = load_json("cues.json")
 
