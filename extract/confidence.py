@@ -19,25 +19,19 @@ MODEL_FILE = "confidence.json"
 MAX_BODIES = 4
 MAX_DATES = 3
 MAX_AMOUNTS = 6
-# ... and so are the dispatch's: a page naming many bodies and amounts is a round-up, harder to attribute.
-MAX_DISPATCH_BODIES = 8
-MAX_DISPATCH_AMOUNTS = 20
 # A body (or date) a ranker puts this far ahead of the next (in log-odds) is as sure as the ranking gets.
 MAX_MARGIN = 4.0
 
 
 def features(*, body: str | None, body_how: str, date: str | None, date_how: str, region_how: str,
-             bodies_in_sentence: int, dates_in_sentence: int, amounts_in_sentence: int, bodies_in_dispatch: int,
-             amounts_in_dispatch: int, ranker_margin: float, date_margin: float, known_body: bool,
-             main_body: bool, headline: bool, lead: bool, appended: bool, published: bool, line_before: str,
-             position: float) -> dict[str, float]:
+             bodies_in_sentence: int, dates_in_sentence: int, amounts_in_sentence: int, ranker_margin: float,
+             date_margin: float, known_body: bool, main_body: bool, headline: bool, lead: bool, appended: bool,
+             published: bool, line_before: str, position: float) -> dict[str, float]:
     """The features of one attributed amount, by name; absent names count as 0."""
     out = {f"body:{body_how}": 1.0, f"date:{date_how}": 1.0, f"region:{region_how}": 1.0,
            "bodies in sentence": min(bodies_in_sentence, MAX_BODIES) / MAX_BODIES,
            "dates in sentence": min(dates_in_sentence, MAX_DATES) / MAX_DATES,
            "amounts in sentence": min(amounts_in_sentence, MAX_AMOUNTS) / MAX_AMOUNTS,
-           "bodies in dispatch": min(bodies_in_dispatch, MAX_DISPATCH_BODIES) / MAX_DISPATCH_BODIES,
-           "amounts in dispatch": min(amounts_in_dispatch, MAX_DISPATCH_AMOUNTS) / MAX_DISPATCH_AMOUNTS,
            "ranker margin": min(ranker_margin, MAX_MARGIN) / MAX_MARGIN,
            "date ranker margin": min(date_margin, MAX_MARGIN) / MAX_MARGIN,
            "position": position}

@@ -318,7 +318,6 @@ def attribute(doc: Doc) -> list[Fact]:
     told_stories = stories(doc, text, sentences.spans, dates, _with_speaker(text, orgs, mentions, people, headline),
                            named)
     programmes = [m for m in mentions if m.label == PROGRAMME and entry(m.norm) and entry(m.norm).runner]
-    bodies = len({m.norm for m in orgs})
     lines = text.split("\n")
     starts, tops = line_starts(lines), table_tops(lines)
     settings: dict[int, _Setting] = {}  # by sentence start: what the amounts of a sentence share, found once
@@ -372,7 +371,7 @@ def attribute(doc: Doc) -> list[Fact]:
         if region_how == "adjacent" and (member := regional_member(body, region)):
             body = member  # "Dotations des associations Transitions Pro :\nBretagne : 21,4 M€"
         values = _features(doc, ctx, dates, amounts, told, (body, body_how), (date, date_how), region_how,
-                           (bodies, margin, date_margin), (headline, lead))
+                           (margin, date_margin), (headline, lead))
         found.append(values)
         facts.append(Fact(amount.value, amount.value_max, amount.currency, amount.qualifier, amount.per, body, role,
                           date, region, ctx.sentence_text.strip(), amount.start, amount.end,
@@ -400,15 +399,15 @@ def _place(ctx: Context, told: Story, line: str, line_start: int) -> Place:
 
 def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Amount], told: Story,
               body: tuple[str | None, str], date: tuple[str | None, str], region_how: str,
-              counts: tuple[int, float, float], bounds: tuple[int, int]) -> dict[str, float]:
-    """The confidence features of one amount; `counts` holds the bodies the dispatch names and the rankers' margins,
+              margins: tuple[float, float], bounds: tuple[int, int]) -> dict[str, float]:
+    """The confidence features of one amount; `margins` holds the body and date rankers' margins,
     `bounds` where the headline and the lead end."""
     start, end, text = ctx.sentence.start_char, ctx.sentence.end_char, ctx.text
     return features(body=body[0], body_how=body[1], date=date[0], date_how=date[1], region_how=region_how,
                     bodies_in_sentence=len({m.norm for m in ctx.orgs}),
                     dates_in_sentence=sum(start <= d.start < end for d in dates),
                     amounts_in_sentence=sum(start <= a.start < end for a in amounts),
-                    bodies_in_dispatch=counts[0], amounts_in_dispatch=len(amounts), ranker_margin=counts[1], date_margin=counts[2],
+                    ranker_margin=margins[0], date_margin=margins[1],
                     known_body=body[0] is not None and entry(body[0]) is not None,
                     main_body=body[0] == ctx.main_body, headline=ctx.amount.start < bounds[0],
                     lead=ctx.amount.start < bounds[1], appended=told.start > 0,
