@@ -1,7 +1,8 @@
 """Generic nouns standing for a body the dispatch names: "l'établissement", "le département", "l'opérateur"…
 
-Each generic noun may stand for bodies of some kinds (`data/entities.json`); it is resolved to the last body of one of
-those kinds named before it, else to the one named most often in the dispatch, else left alone.
+Each generic noun may stand for bodies of some kinds (`data/entities.json`); it is resolved to the body of one of those
+kinds named just before it, else to the one named most often before it, else to the one named most often in the
+dispatch, else left alone.
 """
 
 import re
@@ -27,6 +28,11 @@ def _generics() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     return re.compile(rf"(?<![\w-])(?:{names})(?![\w-])", re.I), kinds
 
 
+# A body of a fitting kind named this close before a generic noun (characters: about a sentence) is the one it takes
+# up; farther back, the one named most often before it ("l'établissement" two paragraphs after the university the
+# dispatch is about and a research body named once in between is the university).
+RECENT = 150
+
 # A generic noun with a complement naming a body is that body's own organ ("le conseil d'administration de France
 # compétences"), named in full: no body named before stands for it.
 OWNER_AFTER = re.compile(r"\s+(?:de la |de l'|des |du |de |d')")
@@ -41,7 +47,10 @@ def _referent(kinds: tuple[str, ...], position: int, bodies: list[Mention]) -> M
     fitting = [m for m in bodies if _kind(m) in kinds]
     before = [m for m in fitting if m.end <= position]
     if before:
-        return before[-1]
+        if position - before[-1].end <= RECENT:
+            return before[-1]
+        counts = Counter(m.norm for m in before)
+        return max(reversed(before), key=lambda m: counts[m.norm])
     counts = Counter(m.norm for m in fitting).most_common(1)
     return next(m for m in fitting if m.norm == counts[0][0]) if counts else None
 

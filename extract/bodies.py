@@ -131,8 +131,8 @@ def _is_institution(match: re.Match) -> bool:
     before = text[max(0, start - 14):start]
     if lead.lower().startswith(("conseil", "assembl", "ex")):
         return True
-    if lead.lower().startswith("collectivit"):
-        return place is not None or bool(re.search(r"\bla\s$", before, re.I))
+    if lead.lower().startswith("collectivit"):  # "la collectivité" alone may be a département: a generic noun
+        return place is not None
     if re.search(r"\b(?:en|dans la)\s$", before, re.I):
         return False
     if place is not None:
