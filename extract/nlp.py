@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 
 import numpy
 import spacy
-from spacy.attrs import IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IS_DIGIT, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
@@ -50,18 +50,27 @@ SENTENCE_END = {".", "!", "?", "…", "»", '"', "...", ".»", '."'}
 
 
 _END_IDS = numpy.array(sorted(get_string_id(s) for s in SENTENCE_END), dtype="uint64")
+# A month's abbreviation whose full stop the model splits off ("15 fév. 2024"): no sentence ends there before a number.
+_MONTH_IDS = numpy.array(sorted({get_string_id(m) for short in dates.SHORT_MONTHS for m in (short, short.capitalize())}),
+                         dtype="uint64")
+_FULL_STOP = get_string_id(".")
 
 
 @Language.component(SENTENCES_COMPONENT)
 def lines_component(doc: Doc) -> Doc:
-    """A line break always ends a sentence (one paragraph a line); within a line only end punctuation may.
+    """A line break always ends a sentence (one paragraph a line); within a line only end punctuation may, and not the
+    full stop of a month's abbreviation before a number.
 
     A token's trailing whitespace is one space at most: a line break is a whitespace token of its own."""
     if not len(doc):
         return doc
-    attrs = doc.to_array([ORTH, IS_SPACE])
+    attrs = doc.to_array([ORTH, IS_SPACE, IS_DIGIT])
     after = numpy.where(attrs[:-1, 1] == 1, 1, numpy.where(numpy.isin(attrs[:-1, 0], _END_IDS), 0, -1))
     starts = numpy.concatenate([[1], after]).astype("int64")
+    abbreviated = numpy.zeros(len(doc), dtype=bool)
+    abbreviated[2:] = ((attrs[1:-1, 0] == _FULL_STOP) & numpy.isin(attrs[:-2, 0], _MONTH_IDS)
+                       & (attrs[2:, 2] == 1))
+    starts[abbreviated] = -1
     doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 

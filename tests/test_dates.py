@@ -350,3 +350,26 @@ def test_a_month_without_its_year_follows_the_tense(nlp, text, published, want):
 
     (extraction,) = extract_docs(nlp, [(text, published)])
     assert [m.norm for m in extraction.mentions if m.label == "DATE"] == [want]
+
+
+# A month's abbreviation with its full stop before a year ends no sentence ("le 15 fév. 2024 une participation"), so
+# the amount after it keeps its sentence's date and body; before a capital, the full stop ends the sentence.
+ABBREVIATED_MONTHS = [
+    pytest.param("La Région Bretagne avait voté le 15 fév. 2024 une participation de 8,5 M€ au chantier.", 1, "2024-02-15",
+                 id="fév. before a year"),
+    pytest.param("Signé le 3 juil. 2023 à Lyon, le contrat engage la Métropole de Lyon à hauteur de 4 M€.", 1, "2023-07-03",
+                 id="juil. before a year"),
+    pytest.param("Le conseil s'est réuni le 12 fév. La Région vote 3 M€.", 2, "2026-02-12",
+                 id="fév. before a capital"),
+]
+
+
+@pytest.mark.parametrize("text, sentences, date", ABBREVIATED_MONTHS)
+def test_a_months_abbreviation_ends_a_sentence_only_before_a_capital(nlp, text, sentences, date):
+    from extract.nlp import extract_docs
+
+    assert len(list(nlp(text).sents)) == sentences
+    (extraction,) = extract_docs(nlp, [(text, "2026-03-01")])
+    assert date in {m.norm for m in extraction.mentions if m.label == "DATE"}
+    if sentences == 1:
+        assert (extraction.facts[0].date, extraction.facts[0].body is not None) == (date, True)
