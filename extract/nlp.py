@@ -8,10 +8,10 @@ from typing import Iterable, Iterator
 
 import numpy
 import spacy
-from spacy.attrs import IS_DIGIT, IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.strings import get_string_id
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from extract import DEFAULT_MODEL, TEXT_KEY, amounts, dates, entities, facts, knowledge  # noqa: F401  (registers the components)
 from extract.types import Fact, Mention
@@ -50,29 +50,37 @@ SENTENCE_END = {".", "!", "?", "…", "»", '"', "...", ".»", '."'}
 
 
 _END_IDS = numpy.array(sorted(get_string_id(s) for s in SENTENCE_END), dtype="uint64")
-# A month's abbreviation whose full stop the model splits off ("15 fév. 2024"): no sentence ends there before a number.
-_MONTH_IDS = numpy.array(sorted({get_string_id(m) for short in dates.SHORT_MONTHS for m in (short, short.capitalize())}),
-                         dtype="uint64")
-_FULL_STOP = get_string_id(".")
+# A word this short before a full stop and a number is an abbreviation ("env. 3 M€", "fév. 2024", "art. 12").
+ABBREVIATION_MAX = 4
 
 
 @Language.component(SENTENCES_COMPONENT)
 def lines_component(doc: Doc) -> Doc:
     """A line break always ends a sentence (one paragraph a line); within a line only end punctuation may, and not the
-    full stop of a month's abbreviation before a number.
+    full stop of an abbreviation.
 
     A token's trailing whitespace is one space at most: a line break is a whitespace token of its own."""
     if not len(doc):
         return doc
-    attrs = doc.to_array([ORTH, IS_SPACE, IS_DIGIT])
+    attrs = doc.to_array([ORTH, IS_SPACE])
     after = numpy.where(attrs[:-1, 1] == 1, 1, numpy.where(numpy.isin(attrs[:-1, 0], _END_IDS), 0, -1))
     starts = numpy.concatenate([[1], after]).astype("int64")
-    abbreviated = numpy.zeros(len(doc), dtype=bool)
-    abbreviated[2:] = ((attrs[1:-1, 0] == _FULL_STOP) & numpy.isin(attrs[:-2, 0], _MONTH_IDS)
-                       & (attrs[2:, 2] == 1))
-    starts[abbreviated] = -1
+    for i in numpy.flatnonzero(starts[1:] == 0) + 1:
+        if _is_abbreviated(doc[i - 1], doc[i]):
+            starts[i] = -1
     doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
+
+
+def _is_abbreviated(stop: Token, word: Token) -> bool:
+    """End punctuation that ends no sentence: the word after it is in lower case ("3 Md. d'euros", "12 000 hab. de la
+    commune", "« … » estime-t-elle"), or it is the full stop of a short word in lower case before a number ("env.
+    3 M€", "le 15 fév. 2024")."""
+    if word.text[:1].islower():
+        return True
+    before = stop.nbor(-1) if stop.i else stop
+    return (stop.text == "." and word.is_digit and before.is_alpha and before.is_lower
+            and len(before) <= ABBREVIATION_MAX and not before.whitespace_)
 
 
 def shipped_components(model: str) -> list[str]:
