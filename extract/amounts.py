@@ -36,15 +36,18 @@ MAX_AMOUNT = 10**15
 # Qualifier cues read just before the amount (longest first so that "pas plus de" wins over "plus de").
 QUALIFIER_CUES = [
     ("min", r"pas moins d[e']|un peu plus d[e']|au moins|au minimum|minimum d[e']|plus d[e']|sup[ée]rieure?s? [àa]|"
-            r"d[ée]pass\w*(?: les| la)?|exc[èé]d\w*(?: les)?|[àa] partir d[e']|au-del[àa] d[e']|plancher d[e']|dès"),
+            r"d[ée]pass\w*(?: les| la)?|exc[èé]d\w*(?: les)?|[àa] partir d[e']|au-del[àa] d[e']|plancher d[e']|dès|"
+            r"(?:au )?min(?:i|\.)"),
     ("max", r"pas plus d[e']|un peu moins d[e']|jusqu'[àa]|au maximum|au plus|maximum(?: d[e'])?|maximale? d[e']|moins d[e']|"
+            r"(?:au )?max(?:i|\.)|"
             r"plafonn\w*(?: (?:son|sa|ses|leur|leurs|l[ea]|les|l') ?\w+)? [àa]|limit[ée]+e?s? [àa]|dans la limite d[e']|plafond d[e']|inf[ée]rieure?s? [àa]|n'exc[ée]dant pas|"
             r"ne (?:pourra|pourront|peut|peuvent|doit|doivent|saurait|sauraient) (?:pas )?(?:d[ée]passer|exc[ée]der)(?: les)?|sous les|"
             r"ne (?:d[ée]pass|exc[èé]d)\w* (?:pas|plus)(?: les)?|(?:pouvant|peut|peuvent|pourra|pourront|pourrait) atteindre"),
     ("approx", r"environ|d'environ|pr[èe]s d[e']|quelque|autour d[e']|de l'ordre d[e']|approximativement|[àa] peu pr[èe]s|"
-               r"grosso modo|avoisin\w*(?: les)?|~|estim\w*\s*:|estim[ée]+e?s? [àa]"),
+               r"grosso modo|avoisin\w*(?: les)?|~|estim\w*\s*:|estim[ée]+e?s? [àa]|env\.|approx\."),
 ]
-POSTFIX_CUES = [("approx", r"environ"), ("max", r"au maximum|maximum|au plus"), ("min", r"au moins|au minimum|minimum")]
+POSTFIX_CUES = [("approx", r"environ"), ("max", r"au maximum|maximum|au plus|maxi"),
+                ("min", r"au moins|au minimum|minimum|mini")]
 # A range "de X à Y" is no range after a verb of change: "le budget passe de 10 M€ à 12 M€" gives two amounts.
 CHANGE_VERBS = r"pass\w*|augment\w*|progress\w*|baiss\w*|grimp\w*|recul\w*|chut\w*|évolu\w*|diminu\w*|port\w*|relev\w*|ramen\w*|abaiss\w*"
 # Adverbs that may stand between a cue and its amount: "dépasse désormais 190 M€".
