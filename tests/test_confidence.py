@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def _features(**changes):
     values = dict(body="Région Bretagne", body_how="adjacent", date="2021", date_how="own", region_how="body",
                   bodies_in_sentence=1, dates_in_sentence=1, amounts_in_sentence=1, ranker_margin=2.0, date_margin=2.0,
-                  known_body=True, main_body=True, headline=False, lead=True, appended=False, published=True, line_before="La Région Bretagne vote ", position=0.2)
+                  known_body=True, main_body=True, headline=False, lead=True, appended=False, published=True,
+                  line_before="La Région Bretagne vote ", position=0.2)
     values.update(changes)
     return features(**values)
 

@@ -355,10 +355,10 @@ def test_a_month_without_its_year_follows_the_tense(nlp, text, published, want):
 # A month's abbreviation with its full stop before a year ends no sentence ("le 15 fév. 2024 une participation"), so
 # the amount after it keeps its sentence's date and body; before a capital, the full stop ends the sentence.
 ABBREVIATED_MONTHS = [
-    pytest.param("La Région Bretagne avait voté le 15 fév. 2024 une participation de 8,5 M€ au chantier.", 1, "2024-02-15",
-                 id="fév. before a year"),
-    pytest.param("Signé le 3 juil. 2023 à Lyon, le contrat engage la Métropole de Lyon à hauteur de 4 M€.", 1, "2023-07-03",
-                 id="juil. before a year"),
+    pytest.param("La Région Bretagne avait voté le 15 fév. 2024 une participation de 8,5 M€ au chantier.", 1,
+                 "2024-02-15", id="fév. before a year"),
+    pytest.param("Signé le 3 juil. 2023 à Lyon, le contrat engage la Métropole de Lyon à hauteur de 4 M€.", 1,
+                 "2023-07-03", id="juil. before a year"),
     pytest.param("Le conseil s'est réuni le 12 fév. La Région vote 3 M€.", 2, "2026-02-12",
                  id="fév. before a capital"),
 ]
