@@ -74,9 +74,10 @@ def lines_component(doc: Doc) -> Doc:
 
 def _is_abbreviated(stop: Token, word: Token) -> bool:
     """End punctuation that ends no sentence: the word after it is in lower case ("3 Md. d'euros", "12 000 hab. de la
-    commune", "« … » estime-t-elle"), or it is the full stop of a short word in lower case before a number ("env.
-    3 M€", "le 15 fév. 2024")."""
-    if word.text[:1].islower():
+    commune", "« … » estime-t-elle"), it opens a quotation ('P102 "Accès et retour à l'emploi"'), or it is the full
+    stop of a short word in lower case before a number ("env. 3 M€", "le 15 fév. 2024")."""
+    opening = stop.text == '"' and not stop.whitespace_ and stop.i > 0 and bool(stop.nbor(-1).whitespace_)
+    if word.text[:1].islower() or opening:
         return True
     before = stop.nbor(-1) if stop.i else stop
     return (stop.text == "." and word.is_digit and before.is_alpha and before.is_lower
