@@ -50,6 +50,8 @@ SENTENCE_END = {".", "!", "?", "…", "»", '"', "...", ".»", '."'}
 
 
 _END_IDS = numpy.array(sorted(get_string_id(s) for s in SENTENCE_END), dtype="uint64")
+# What closes a quotation or a bracket: after end punctuation it stays in the sentence it closes ("… fin. »").
+CLOSING = {"»", ")", "]", "”"}
 # A word this short before a full stop and a number is an abbreviation ("env. 3 M€", "fév. 2024", "art. 12").
 ABBREVIATION_MAX = 4
 
@@ -74,10 +76,12 @@ def lines_component(doc: Doc) -> Doc:
 
 def _is_abbreviated(stop: Token, word: Token) -> bool:
     """End punctuation that ends no sentence: the word after it is in lower case ("3 Md. d'euros", "12 000 hab. de la
-    commune", "« … » estime-t-elle"), it opens a quotation ('P102 "Accès et retour à l'emploi"'), or it is the full
-    stop of a short word in lower case before a number ("env. 3 M€", "le 15 fév. 2024")."""
+    commune", "« … » estime-t-elle"), it opens a quotation ('P102 "Accès et retour à l'emploi"'), a closing quote or
+    bracket follows it ("… la fin. »"), or it is the full stop of a short word in lower case before a number ("env.
+    3 M€", "le 15 fév. 2024")."""
     opening = stop.text == '"' and not stop.whitespace_ and stop.i > 0 and bool(stop.nbor(-1).whitespace_)
-    if word.text[:1].islower() or opening:
+    closing = word.text in CLOSING or (word.text == '"' and not stop.whitespace_)
+    if word.text[:1].islower() or opening or closing:
         return True
     before = stop.nbor(-1) if stop.i else stop
     return (stop.text == "." and word.is_digit and before.is_alpha and before.is_lower

@@ -375,13 +375,14 @@ def test_a_months_abbreviation_ends_a_sentence_only_before_a_capital(nlp, text, 
         assert (extraction.facts[0].date, extraction.facts[0].body is not None) == (date, True)
 
 
-# End punctuation before a word in lower case, an opening quote, or an abbreviation's full stop before a number, ends
-# no sentence.
+# End punctuation before a word in lower case, an opening quote or a closing one, or an abbreviation's full stop before
+# a number, ends no sentence.
 ABBREVIATIONS = [
     pytest.param("Le budget atteint 3 Md. d'euros pour la Région Bretagne.", 1, id="before a word in lower case"),
     pytest.param("La Région Bretagne verse env. 3 M€ aux CFA.", 1, id="a short word's full stop before a number"),
     pytest.param("« C'est trop peu » estime-t-elle. La Région Bretagne vote 3 M€.", 2, id="a quote's end"),
     pytest.param('• P102 "Accès et retour à l\'emploi" : -312 M€ en AE.', 1, id="an opening quote"),
+    pytest.param("« La Région Bretagne votera 3 M€ en mars. » Le président l'a confirmé.", 2, id="a closing quote"),
     pytest.param("La Région Bretagne a voté 3 M€. 12 CFA en profitent.", 2, id="a sentence starting with a number"),
 ]
 
