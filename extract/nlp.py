@@ -58,8 +58,8 @@ ABBREVIATION_MAX = 4
 
 @Language.component(SENTENCES_COMPONENT)
 def lines_component(doc: Doc) -> Doc:
-    """A line break always ends a sentence (one paragraph a line); within a line only end punctuation may, and not the
-    full stop of an abbreviation.
+    """A line break always ends a sentence (one paragraph a line); within a line only end punctuation may, and not all
+    of it (see _ends_no_sentence).
 
     A token's trailing whitespace is one space at most: a line break is a whitespace token of its own."""
     if not len(doc):
@@ -68,13 +68,13 @@ def lines_component(doc: Doc) -> Doc:
     after = numpy.where(attrs[:-1, 1] == 1, 1, numpy.where(numpy.isin(attrs[:-1, 0], _END_IDS), 0, -1))
     starts = numpy.concatenate([[1], after]).astype("int64")
     for i in numpy.flatnonzero(starts[1:] == 0) + 1:
-        if _is_abbreviated(doc[i - 1], doc[i]):
+        if _ends_no_sentence(doc[i - 1], doc[i]):
             starts[i] = -1
     doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
-def _is_abbreviated(stop: Token, word: Token) -> bool:
+def _ends_no_sentence(stop: Token, word: Token) -> bool:
     """End punctuation that ends no sentence: the word after it is in lower case ("3 Md. d'euros", "12 000 hab. de la
     commune", "« … » estime-t-elle"), it opens a quotation ('P102 "Accès et retour à l'emploi"'), a closing quote or
     bracket follows it ("… la fin. »"), or it is the full stop of a short word in lower case before a number ("env.
