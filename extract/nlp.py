@@ -79,12 +79,12 @@ def _ends_no_sentence(stop: Token, word: Token) -> bool:
     commune", "« … » estime-t-elle"), it opens a quotation ('P102 "Accès et retour à l'emploi"'), a closing quote or
     bracket follows it ("… la fin. »"), or it is the full stop of a short word in lower case before a number ("env.
     3 M€", "le 15 fév. 2024")."""
-    opening = stop.text == '"' and not stop.whitespace_ and stop.i > 0 and bool(stop.nbor(-1).whitespace_)
+    before = stop.nbor(-1) if stop.i else None
+    opening = stop.text == '"' and not stop.whitespace_ and before is not None and bool(before.whitespace_)
     closing = word.text in CLOSING or (word.text == '"' and not stop.whitespace_)
     if word.text[:1].islower() or opening or closing:
         return True
-    before = stop.nbor(-1) if stop.i else stop
-    return (stop.text == "." and word.is_digit and before.is_alpha and before.is_lower
+    return (stop.text == "." and word.is_digit and before is not None and before.is_alpha and before.is_lower
             and len(before) <= ABBREVIATION_MAX and not before.whitespace_)
 
 
