@@ -347,7 +347,7 @@ def attribute(doc: Doc) -> list[Fact]:
             body, role, body_how = holder, _role(list(ctx.verbs)), "table"
             ranked.append([(holder, {"picked": True})])
         else:
-            ranked.append(candidates(_place(ctx, told, lines[line], starts[line]), pages[told.start], body))
+            ranked.append(candidates(_place(ctx, told, lines[line], starts[line], amounts), pages[told.start], body))
         picks.append((amount.end, body))
         chosen, margin = rank(ranked[-1])
         if chosen != body:
@@ -382,19 +382,21 @@ def attribute(doc: Doc) -> list[Fact]:
     return _headline_bodies(facts, text)
 
 
-def _place(ctx: Context, told: Story, line: str, line_start: int) -> Place:
-    """What the body ranker looks at around one amount."""
+def _place(ctx: Context, told: Story, line: str, line_start: int, amounts: list[Amount]) -> Place:
+    """What the body ranker looks at around one amount, among the page's `amounts`."""
+    start, end = ctx.sentence.start_char, ctx.sentence.end_char
     subjects = tuple((child.left_edge.idx, child.right_edge.idx + len(child.right_edge), child.dep_)
                      for verb in ctx.verbs for child in verb.children if child.dep_ in SUBJECT_DEPS)
     previous = (ctx.previous.start_char, ctx.previous.end_char) if ctx.previous is not None else None
-    return Place(ctx.text, ctx.amount, (ctx.sentence.start_char, ctx.sentence.end_char), previous,
+    return Place(ctx.text, ctx.amount, (start, end), previous,
                  (line_start, line_start + len(line)), subjects,
                  any(FUNDER_VERBS.match(v.text) for v in ctx.verbs),
                  any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, is_listed(line),
                  bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1], ctx.sentence.doc,
                  tuple(m for m in ctx.actors if m.label == PROGRAMME), ctx.runner, told.start > 0,
                  COST.search(ctx.text, max(ctx.sentence.start_char, ctx.amount.start - COST_REACH),
-                             ctx.amount.start) is not None)
+                             ctx.amount.start) is not None,
+                 tuple((a.start, a.end) for a in amounts if start <= a.start < end and a is not ctx.amount))
 
 
 def _features(doc: Doc, ctx: Context, dates: list[DateMention], amounts: list[Amount], told: Story,

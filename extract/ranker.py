@@ -3,10 +3,11 @@ scored by a model trained on the gold annotations; the best one is the fact's bo
 
 Each candidate gets features that say why it could fit, independent of particular sentences: where it is named
 (the amount's sentence, the one before, the paragraph, the headline, the lead), how far from the amount and on which
-side, whether it is the subject or agent of a verb governing the amount and what kind of verb, how often the page
-names it, what kind of body it is, whether it runs a programme named, and whether the rule cascade of
-extract/facts.py picked it. The weights (a logistic regression, `make model`) are a data file,
-extract/data/ranker.json, read once per process; `rank` serves the date ranker (extract/dating.py) as well.
+side, whether another amount stands between, whether it is the subject or agent of a verb governing the amount and
+what kind of verb, what the words around its mention mean (word vectors), how often the page names it, what kind of
+body it is, whether it runs a programme named, and whether the rule cascade of extract/facts.py picked it. The
+weights (a logistic regression, `make model`) are a data file, extract/data/ranker.json, read once per process;
+`rank` serves the date ranker (extract/dating.py) as well.
 """
 
 import math
@@ -21,6 +22,7 @@ from extract.cues import AGENT_BEFORE, CLAUSE_BREAK
 from extract.data import load_json
 from extract.knowledge import entry
 from extract.types import Amount, Mention
+from extract.vectors import vector_features
 
 __all__ = ["Place", "Page", "page", "candidates", "rank", "choose", "load_model", "models_in_place", "MODEL_FILE"]
 
@@ -32,6 +34,12 @@ KINDS = ("region", "departement", "university", "school", "comue", "operator", "
 MAX_PATH = 8
 # A body this close before the amount, with no clause break between, stands right next to it.
 ADJACENT = 45
+# The words on each side of a body's mention whose meaning the ranker weighs ("versée par", "aux Crous pour"), and
+# the length of their mean vector. Measured over ten folds of articles drawn four ways: body ranker 0.838 → 0.844
+# with the features that say whether another amount stands between (either alone gains about 0.001); lengths 1 and
+# 10 and windows of 2 and 3 words did less well.
+CONTEXT_WORDS = 5
+CONTEXT_LENGTH = 3.0
 # A body this close after the amount, linked by "de" or "par", owns it ("12 M€ de la Région").
 OWNER_AFTER = 25
 OWNER_GAP = re.compile(r"\s*(?:de|par)\s+(?:la |le |l'|les |du )?")
@@ -59,6 +67,7 @@ class Place:
     runner: str | None = None  # the body running the programme of the sentence, or else of the headline
     appended: bool = False  # the amount belongs to an older dispatch appended after the lead
     cost: bool = False  # the words before the amount call it a cost, a price or an average
+    siblings: tuple[tuple[int, int], ...] = ()  # the other amounts of the sentence
 
 
 def _inside(mentions: list[Mention], span: tuple[int, int] | None) -> list[Mention]:
@@ -181,9 +190,25 @@ def _position(place: Place, around: _Around, norm: str, mentions: list[Mention],
     if in_sentence:
         values.update(_syntax(place, in_sentence))
         values.update(_tree(place, around, in_sentence))
+        values.update(_context(place, in_sentence))
     else:
         values.update(NO_SYNTAX)
     return values
+
+
+def _context(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
+    """The meaning of the words around the candidate's mention nearest the amount, within the sentence."""
+    doc = place.doc
+    if doc is None:
+        return {}
+    nearest = min(in_sentence, key=lambda m: abs(m.start - place.amount.start))
+    span = doc.char_span(nearest.start, nearest.end, alignment_mode="expand")
+    sentence = doc.char_span(*place.sentence, alignment_mode="expand")
+    if span is None or sentence is None:
+        return {}
+    words = [*doc[max(sentence.start, span.start - CONTEXT_WORDS):span.start],
+             *doc[span.end:min(sentence.end, span.end + CONTEXT_WORDS)]]
+    return vector_features(words, "context", CONTEXT_LENGTH)
 
 
 def _in_sentence(place: Place, around: _Around, in_sentence: list[Mention]) -> dict[str, float]:
@@ -197,13 +222,32 @@ def _in_sentence(place: Place, around: _Around, in_sentence: list[Mention]) -> d
             "adjacent before": bool(before) and amount.start - before[-1].end <= ADJACENT
             and not CLAUSE_BREAK.search(gap),
             "clause break between": bool(before) and bool(re.search(r"[;:]", gap)),
+            "amount between": all(_amount_between(place, m) for m in in_sentence),
+            "last before since an amount": bool(before) and before[-1].end == _last_before(place, around),
             "nearest in sentence": distance == around.nearest,
             "alone in sentence": len({m.norm for m in around.sentence}) == 1}
 
 
+def _amount_between(place: Place, mention: Mention) -> bool:
+    """Another amount of the sentence stands between the mention and the amount."""
+    if mention.end <= place.amount.start:
+        low, high = mention.end, place.amount.start
+    else:
+        low, high = place.amount.end, mention.start
+    return any(low <= start and end <= high for start, end in place.siblings)
+
+
+def _last_before(place: Place, around: _Around) -> int | None:
+    """Where the last body named between the sentence's amount before this one (or its start) and this one ends."""
+    floor = max((end for start, end in place.siblings if end <= place.amount.start), default=place.sentence[0])
+    ends = [m.end for m in around.sentence if floor <= m.start and m.end <= place.amount.start]
+    return ends[-1] if ends else None
+
+
 # The features of _in_sentence and _syntax for a candidate the amount's sentence does not name.
 ABSENT_FROM_SENTENCE = {"log distance": 0.0, "before": False, "after only": False, "adjacent before": False,
-                        "clause break between": False, "nearest in sentence": False, "alone in sentence": False}
+                        "clause break between": False, "amount between": False, "last before since an amount": False,
+                        "nearest in sentence": False, "alone in sentence": False}
 NO_SYNTAX = {"subject": False, "agent": False, "subject of funding": False, "subject of receiving": False,
              "par before": False, "owner after": False}
 

@@ -165,3 +165,42 @@ def test_date_candidates_name_where_each_date_comes_from():
     assert found["2025-03-03"]["decision of the lead, its body's | lead"]
     assert found["2025"]["headline year"] and not found["2025"]["picked"]
     assert found[None]["none"] and found[None]["none | lead"]
+
+
+def _candidates_of(nlp, text: str, amount: str):
+    from extract.nlp import extract_docs
+
+    extraction = next(extract_docs(nlp, [(text, "2025-03-12")], details=True))
+    index = next(i for i, f in enumerate(extraction.facts) if text[f.start:f.end] == amount)
+    return dict(extraction.candidates[index]), dict(extraction.date_candidates[index])
+
+
+SHARES = ("Le plan de financement se répartit ainsi : l'État apporte 13,2 M€, la Région Bretagne 11 M€ et "
+          "Brest Métropole 5 M€.")
+
+
+def test_a_body_past_another_amount_is_told_from_the_last_one_named_before(nlp):
+    bodies, _ = _candidates_of(nlp, SHARES, "11 M€")
+    assert bodies["État"]["amount between"] and not bodies["État"]["last before since an amount"]
+    assert bodies["Région Bretagne"]["last before since an amount"]
+    assert not bodies["Région Bretagne"]["amount between"] and not bodies["Brest Métropole"]["amount between"]
+    first, _ = _candidates_of(nlp, SHARES, "13,2 M€")
+    assert first["Brest Métropole"]["amount between"] and not first["État"]["amount between"]
+
+
+def test_the_words_around_a_body_are_weighed_by_their_vectors(nlp):
+    bodies, _ = _candidates_of(nlp, SHARES, "11 M€")
+    context = [k for k in bodies["Région Bretagne"] if k.startswith("context ")]
+    assert len(context) == nlp.vocab.vectors.shape[1] == 300
+    length = sum(bodies["Région Bretagne"][k] ** 2 for k in context) ** 0.5
+    assert length == pytest.approx(3.0)
+    assert not any(k.startswith("context ") for k in bodies[None])
+
+
+def test_a_model_without_word_vectors_gives_no_vector_features():
+    import spacy
+
+    from extract.vectors import vector_features
+
+    doc = spacy.blank("fr")("La Région verse 3 M€ aux lycées.")
+    assert vector_features(doc[:], "context", 3.0) == {}
