@@ -195,6 +195,8 @@ def test_the_words_around_a_body_are_weighed_by_their_vectors(nlp):
     length = sum(bodies["Région Bretagne"][k] ** 2 for k in context) ** 0.5
     assert length == pytest.approx(3.0)
     assert not any(k.startswith("context ") for k in bodies[None])
+    assert len([k for k in bodies[None] if k.startswith("amount words ")]) == 300
+    assert not any(k.startswith("amount words ") for name, found in bodies.items() if name for k in found)
 
 
 def test_a_model_without_word_vectors_gives_no_vector_features():
