@@ -199,31 +199,29 @@ def _position(place: Place, around: _Around, norm: str, mentions: list[Mention],
     return values
 
 
+def _words_around(place: Place, start: int, end: int, before: int, after: int, inside: bool = False) -> list[Token]:
+    """The words of the amount's sentence standing just before (`before` of them) and after (`after`) a span, and
+    with `inside` those of the span too."""
+    doc = place.doc
+    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+    sentence = doc.char_span(*place.sentence, alignment_mode="expand") if doc is not None else None
+    if span is None or sentence is None:
+        return []
+    middle = list(span) if inside else []
+    return [*doc[max(sentence.start, span.start - before):span.start], *middle,
+            *doc[span.end:min(sentence.end, span.end + after)]]
+
+
 def _context(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
     """The meaning of the words around the candidate's mention nearest the amount, within the sentence."""
-    doc = place.doc
-    if doc is None:
-        return {}
     nearest = min(in_sentence, key=lambda m: abs(m.start - place.amount.start))
-    span = doc.char_span(nearest.start, nearest.end, alignment_mode="expand")
-    sentence = doc.char_span(*place.sentence, alignment_mode="expand")
-    if span is None or sentence is None:
-        return {}
-    words = [*doc[max(sentence.start, span.start - CONTEXT_WORDS):span.start],
-             *doc[span.end:min(sentence.end, span.end + CONTEXT_WORDS)]]
+    words = _words_around(place, nearest.start, nearest.end, CONTEXT_WORDS, CONTEXT_WORDS)
     return vector_features(words, "context", CONTEXT_LENGTH)
 
 
 def _amount_words(place: Place) -> dict[str, float]:
     """The meaning of the words around the amount (what "none" weighs: a cost, a threshold, a comparison…)."""
-    doc = place.doc
-    if doc is None:
-        return {}
-    amount = doc.char_span(place.amount.start, place.amount.end, alignment_mode="expand")
-    sentence = doc.char_span(*place.sentence, alignment_mode="expand")
-    if amount is None or sentence is None:
-        return {}
-    words = doc[max(sentence.start, amount.start - AMOUNT_WORDS):min(sentence.end, amount.end + CONTEXT_WORDS)]
+    words = _words_around(place, place.amount.start, place.amount.end, AMOUNT_WORDS, CONTEXT_WORDS, inside=True)
     return vector_features(words, "amount words", CONTEXT_LENGTH)
 
 
