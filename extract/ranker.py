@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from extract.cues import AGENT_BEFORE, CLAUSE_BREAK
 from extract.data import load_json
@@ -127,7 +127,7 @@ def _kind(norm: str) -> str:
 class _Around:
     """What every candidate of one amount is compared with, found once: the bodies of its sentence and paragraph (and
     their mentions there by name), the names of the sentence before, the nearest body's distance, the headline's
-    bodies, and the amount's token with its clause."""
+    bodies, the amount's token with its clause, and the sentence's tokens."""
 
     sentence: list[Mention]
     paragraph: list[Mention]
@@ -137,6 +137,7 @@ class _Around:
     in_sentence: dict[str, list[Mention]]
     in_paragraph: dict[str, list[Mention]]
     in_previous: frozenset[str]
+    tokens: Span | None = None
 
 
 def _by_name(mentions: list[Mention]) -> dict[str, list[Mention]]:
@@ -153,7 +154,8 @@ def _around(place: Place, orgs: list[Mention]) -> _Around:
     return _Around(sentence, paragraph, min((abs(m.start - place.amount.start) for m in sentence), default=None),
                    root,
                    _clause_head(root) if root is not None else None, _by_name(sentence), _by_name(paragraph),
-                   frozenset(m.norm for m in _inside(orgs, place.previous)))
+                   frozenset(m.norm for m in _inside(orgs, place.previous)),
+                   place.doc.char_span(*place.sentence, alignment_mode="expand") if place.doc else None)
 
 
 def _tree(place: Place, around: _Around, in_sentence: list[Mention]) -> dict[str, float]:
@@ -193,35 +195,38 @@ def _position(place: Place, around: _Around, norm: str, mentions: list[Mention],
     if in_sentence:
         values.update(_syntax(place, in_sentence))
         values.update(_tree(place, around, in_sentence))
-        values.update(_context(place, in_sentence))
+        values.update(_context(place, around, in_sentence))
     else:
         values.update(NO_SYNTAX)
     return values
 
 
-def _words_around(place: Place, start: int, end: int, before: int, after: int, inside: bool = False) -> list[Token]:
+def _words_around(sentence: Span | None, start: int, end: int, before: int, after: int,
+                  inside: bool = False) -> list[Token]:
     """The words of the amount's sentence standing just before (`before` of them) and after (`after`) a span, and
     with `inside` those of the span too."""
-    doc = place.doc
-    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
-    sentence = doc.char_span(*place.sentence, alignment_mode="expand") if doc is not None else None
-    if span is None or sentence is None:
+    if sentence is None:
+        return []
+    doc = sentence.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
         return []
     middle = list(span) if inside else []
     return [*doc[max(sentence.start, span.start - before):span.start], *middle,
             *doc[span.end:min(sentence.end, span.end + after)]]
 
 
-def _context(place: Place, in_sentence: list[Mention]) -> dict[str, float]:
+def _context(place: Place, around: _Around, in_sentence: list[Mention]) -> dict[str, float]:
     """The meaning of the words around the candidate's mention nearest the amount, within the sentence."""
     nearest = min(in_sentence, key=lambda m: abs(m.start - place.amount.start))
-    words = _words_around(place, nearest.start, nearest.end, CONTEXT_WORDS, CONTEXT_WORDS)
+    words = _words_around(around.tokens, nearest.start, nearest.end, CONTEXT_WORDS, CONTEXT_WORDS)
     return vector_features(words, "context", CONTEXT_LENGTH)
 
 
-def _amount_words(place: Place) -> dict[str, float]:
+def _amount_words(place: Place, around: _Around) -> dict[str, float]:
     """The meaning of the words around the amount (what "none" weighs: a cost, a threshold, a comparison…)."""
-    words = _words_around(place, place.amount.start, place.amount.end, AMOUNT_WORDS, CONTEXT_WORDS, inside=True)
+    words = _words_around(around.tokens, place.amount.start, place.amount.end, AMOUNT_WORDS, CONTEXT_WORDS,
+                          inside=True)
     return vector_features(words, "amount words", CONTEXT_LENGTH)
 
 
@@ -304,7 +309,7 @@ def candidates(place: Place, on_page: Page, picked: str | None) -> list[tuple[st
     out.append((None, {"none": True, "none, no body in sentence": not around.sentence, "none, national": place.national,
                        "none, per unit": place.amount.per is not None, "none, no main body": place.main is None,
                        "none, list line": place.listed, "none, cost": place.cost, "picked": picked is None,
-                       **_amount_words(place)}))
+                       **_amount_words(place, around)}))
     return out
 
 
