@@ -11,10 +11,12 @@ weights (a logistic regression, `make model`) are a data file, extract/data/rank
 """
 
 import math
+import operator
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 from spacy.tokens import Doc, Span, Token
 
@@ -355,8 +357,8 @@ def rank(found: list[tuple[str | None, dict[str, float]]], model: dict | str | N
         return next(norm for norm, values in found if values.get("picked")), 0.0
 
     def score(values: dict[str, float]) -> float:
-        # Features at zero add nothing: only the others are weighed, summed exactly so that their order is no matter.
-        return math.fsum(weights.get(name, 0.0) * value for name, value in values.items() if value)
+        # Summed exactly, so that the features' order is no matter.
+        return math.fsum(map(operator.mul, map(weights.get, values, repeat(0.0)), values.values()))
 
     scores = [score(values) for _, values in found]
     best = max(range(len(found)), key=lambda i: scores[i])

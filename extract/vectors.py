@@ -5,6 +5,8 @@ dimension ("context 0" … "context 299"). A model without static vectors (fr_co
 then weighs the other features only.
 """
 
+from functools import lru_cache
+
 import numpy
 from spacy.tokens import Span, Token
 
@@ -13,8 +15,17 @@ __all__ = ["mean_vector", "vector_features"]
 
 def mean_vector(tokens: list[Token]) -> numpy.ndarray | None:
     """The mean static vector of the tokens that are no punctuation and have one; None when none has."""
-    found = [t.vector for t in tokens if not t.is_punct and t.vocab.vectors.shape[0] and t.has_vector]
-    return numpy.mean(found, axis=0) if found else None
+    if not tokens or not tokens[0].vocab.vectors.shape[0]:
+        return None
+    vectors = tokens[0].vocab.vectors
+    rows = vectors.find(keys=[t.orth for t in tokens if not t.is_punct])
+    rows = rows[rows >= 0]
+    return numpy.mean(vectors.data[rows], axis=0) if len(rows) else None
+
+
+@lru_cache(maxsize=None)
+def _names(name: str, size: int) -> tuple[str, ...]:
+    return tuple(f"{name} {i}" for i in range(size))
 
 
 def vector_features(tokens: list[Token] | Span, name: str, length: float) -> dict[str, float]:
@@ -23,4 +34,4 @@ def vector_features(tokens: list[Token] | Span, name: str, length: float) -> dic
     norm = float(numpy.linalg.norm(vector)) if vector is not None else 0.0
     if not norm:
         return {}
-    return {f"{name} {i}": length * float(x) / norm for i, x in enumerate(vector)}
+    return dict(zip(_names(name, len(vector)), (vector.astype(numpy.float64) * length / norm).tolist()))
