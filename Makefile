@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= depeches.db
 TRAIN_GOLD ?= corpus/gold corpus/dev
+CALIBRATION_GOLD ?= corpus/heldout
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test install system-deps eval model clean
@@ -39,7 +40,7 @@ eval: install
 
 # The confidence model, retrained from the gold annotations (never from corpus/realistic, the frozen test set).
 model: install
-	$(BIN)/python -m pipelines.train $(TRAIN_GOLD)
+	$(BIN)/python -m pipelines.train $(TRAIN_GOLD) $(addprefix --calibrate ,$(CALIBRATION_GOLD))
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

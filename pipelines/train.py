@@ -1,12 +1,15 @@
 """The models of attribution: trained on gold annotations, checked on held-out folds, shipped as data files.
 
-    .venv/bin/python -m pipelines.train corpus/gold corpus/dev        (what `make model` runs)
+    .venv/bin/python -m pipelines.train corpus/gold corpus/dev --calibrate corpus/heldout   (what `make model` runs)
 
 Three logistic regressions (scikit-learn) learn from the matched facts of the gold sets: the body ranker, which body
 among the candidates of extract/ranker.py is the fact's; then, with it in place, the date ranker, which date among
 those of extract/dating.py; then the confidence: how likely body, date and region are all right given the features
 of extract/confidence.py, learnt from the facts as rankers fitted on the other folds of articles give them (as on a
-page no model saw), its probability then recalibrated to match what happens on held-out folds (beta calibration).
+page no model saw), its probability then recalibrated to match what happens on held-out folds (beta calibration)
+and on the calibration sets (`--calibrate`: pages in published shapes that no model trains on, as the shipped rankers
+give them). The folds of the gold sets alone flatter the confidence: the rules that make some of its features were
+written with those pages in view, and on other pages they are right less often.
 Training is deterministic: the same gold files give the same weights. It prints the body and date accuracy of the
 rankers and of the rules alone on held-out folds, and the reliability table: band by band, the mean confidence
 against the accuracy.
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract.confidence import log_terms, probability
+from extract.data import load_json
 from extract.dating import MODEL_FILE as DATES_MODEL_FILE
 from extract.nlp import DEFAULT_MODEL
 from extract.ranker import MODEL_FILE as BODY_MODEL_FILE, models_in_place
@@ -73,11 +77,11 @@ def _fit_regression(samples: list[Sample]) -> dict:
             "intercept": round(float(regression.intercept_[0]), 6)}
 
 
-def _recalibration(samples: list[Sample]) -> list[float]:
+def _recalibration(samples: list[Sample], calibration: list[Sample]) -> list[float]:
     """Weights of the logarithms of the regression's probability p and of 1 - p, and a constant, that make the
-    recalibrated probability match what happens on folds of these samples held out from the regression (beta
-    calibration: each end of the scale is corrected on its own, a penalised regression being too sure or not sure
-    enough at either)."""
+    recalibrated probability match what happens on folds of these samples held out from the regression and on the
+    calibration samples, which it never sees (beta calibration: each end of the scale is corrected on its own, a
+    penalised regression being too sure or not sure enough at either)."""
     import numpy
     from sklearn.linear_model import LogisticRegression
 
@@ -86,8 +90,11 @@ def _recalibration(samples: list[Sample]) -> list[float]:
         model = _fit_regression([samples[i] for i in train_rows])
         for i in test_rows:
             found[i] = probability(samples[i].features, model)
+    if calibration:
+        whole = _fit_regression(samples)
+        found += [probability(s.features, whole) for s in calibration]
     terms = numpy.array([log_terms(p) for p in found])
-    labels = [s.all_right for s in samples]
+    labels = [s.all_right for s in (*samples, *calibration)]
 
     def fitted(columns: list[int]) -> list[float]:
         if not columns:  # a constant: the share of facts all right
@@ -108,10 +115,10 @@ def _recalibration(samples: list[Sample]) -> list[float]:
     return both if not (both[0] < 0 < both[1]) else fitted([])
 
 
-def fit(samples: list[Sample]) -> dict:
+def fit(samples: list[Sample], calibration: list[Sample] = ()) -> dict:
     """A model (feature names, weights, intercept, and the recalibration of its probability) fitted on these
-    samples."""
-    return {**_fit_regression(samples), "recalibration": _recalibration(samples)}
+    samples, its recalibration on their held-out folds and on the calibration samples."""
+    return {**_fit_regression(samples), "recalibration": _recalibration(samples, list(calibration))}
 
 
 def fit_ranker(samples: list[Sample], field: str = "candidates") -> dict:
@@ -146,11 +153,12 @@ def ranker_held_out(samples: list[Sample], field: str = "candidates") -> tuple[f
     return right / max(len(ranked), 1), rules / max(len(ranked), 1)
 
 
-def held_out(samples: list[Sample]) -> list[float]:
-    """Each sample's probability from a model fitted on the other folds (grouped by article), in their order."""
+def held_out(samples: list[Sample], calibration: list[Sample] = ()) -> list[float]:
+    """Each sample's probability from a model fitted on the other folds (grouped by article), recalibrated on them
+    and on the calibration samples, in their order."""
     out = [0.0] * len(samples)
     for train_rows, test_rows in _folds(samples):
-        model = fit([samples[i] for i in train_rows])
+        model = fit([samples[i] for i in train_rows], calibration)
         for i in test_rows:
             out[i] = probability(samples[i].features, model)
     return out
@@ -158,20 +166,25 @@ def held_out(samples: list[Sample]) -> list[float]:
 
 def scored(sets: list[list[Sample]]) -> list[tuple[list[float], str]]:
     """For each set of samples, the confidence of each sample from a model that never saw its article, and how it was
-    obtained: the shipped model for sets it was not trained on; for the others, models fitted on the other folds of
-    all of them pooled, as the shipped model was fitted on them together."""
+    obtained: the shipped model for sets it was not trained on (a calibration set's recalibration has seen it); for
+    the others, models fitted on the other folds of all of them pooled, as the shipped model was fitted on them
+    together, recalibrated with the calibration sets given."""
     from extract.confidence import load_model, probability
 
-    seen = set(load_model().get("trained on", []))
+    seen, calibrated = set(load_model().get("trained on", [])), set(load_model().get("calibrated on", []))
     trained = [i for i, samples in enumerate(sets) if seen & {s.article for s in samples}]
+    calibration = [s for samples in sets for s in samples if s.article in calibrated]
     pooled = [s for i in trained for s in sets[i]]
-    folds = iter(held_out(pooled)) if pooled else iter(())
+    if pooled and calibrated and not calibration:  # not among the sets measured: read as the model was
+        calibration = evaluate([str(REPO / p) for p in load_model()["calibration sets"]]).samples
+    folds = iter(held_out(pooled, calibration)) if pooled else iter(())
     out = []
     for i, samples in enumerate(sets):
         if i in trained:
             out.append(([next(folds) for _ in samples], f"held-out folds ({FOLDS})"))
         else:
-            out.append(([probability(s.features) for s in samples], "shipped model"))
+            how = "calibration set" if calibrated & {s.article for s in samples} else "shipped model"
+            out.append(([probability(s.features) for s in samples], how))
     return out
 
 
@@ -202,9 +215,13 @@ def _repo_path(path: str) -> str:
     return resolved.relative_to(REPO).as_posix() if resolved.is_relative_to(REPO) else resolved.as_posix()
 
 
-def _write(model: dict, path: Path, source: str, paths: list[str], report: Report) -> dict:
+def _write(model: dict, path: Path, source: str, paths: list[str], report: Report,
+           calibration: tuple[list[str], list[Sample]] = ((), ())) -> dict:
     model = {"_source": f"Written by `make model` (pipelines/train.py): {source} Do not edit by hand.", **model,
              "gold sets": [_repo_path(p) for p in paths], "trained on": sorted({s.article for s in report.samples})}
+    if calibration[0]:
+        model.update({"calibration sets": [_repo_path(p) for p in calibration[0]],
+                      "calibrated on": sorted({s.article for s in calibration[1]})})
     path.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return model
 
@@ -226,11 +243,12 @@ def stacked(paths: list[str], model: str, bodies: Report, dates: Report) -> list
 
 
 def train(paths: list[str], model: str = DEFAULT_MODEL, ranker_out: Path = RANKER_PATH,
-          confidence_out: Path = MODEL_PATH,
-          dates_out: Path = DATES_RANKER_PATH) -> tuple[Report, list[Sample]]:
+          confidence_out: Path = MODEL_PATH, dates_out: Path = DATES_RANKER_PATH,
+          calibration_paths: list[str] = ()) -> tuple[Report, list[Sample], list[Sample]]:
     """Fit the body ranker on the gold sets and write it, then the date ranker with the body ranker in place, then
-    the confidence on the facts as rankers that never saw their article give them (`stacked`); the report of the
-    last pass with the shipped rankers, and those facts."""
+    the confidence on the facts as rankers that never saw their article give them (`stacked`), recalibrated on their
+    held-out folds and on the facts of the calibration sets as the shipped rankers give them; the report of the last
+    pass with the shipped rankers, those facts, and the calibration sets' facts."""
     from extract import confidence, ranker
 
     first = evaluate(paths, model)
@@ -244,15 +262,18 @@ def train(paths: list[str], model: str = DEFAULT_MODEL, ranker_out: Path = RANKE
            "matched facts of the gold sets below.", paths, second)
     _reload(ranker)
     report, facts = evaluate(paths, model), stacked(paths, model, first, second)
-    _write(fit(facts), confidence_out,
+    calibration = evaluate(list(calibration_paths), model).samples if calibration_paths else []
+    _write(fit(facts, calibration), confidence_out,
            "a logistic regression fitted on the matched facts of the gold sets below as rankers that never saw "
-           "their article give them, over the features of extract/confidence.py.", paths, report)
+           "their article give them, over the features of extract/confidence.py; its probability recalibrated on "
+           "their held-out folds and on the calibration sets below.", paths, report, (calibration_paths, calibration))
     _reload(confidence)
-    return report, facts
+    return report, facts, calibration
 
 
 def _reload(module) -> None:
     """Have the pipeline read again the model files a module of extract/ loads once per process."""
+    load_json.cache_clear()
     module.load_model.cache_clear()
     module._shipped_weights.cache_clear()
 
@@ -260,8 +281,11 @@ def _reload(module) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("gold", nargs="+", help="folders of gold.jsonl files (never the frozen test set)")
+    parser.add_argument("--calibrate", action="append", default=[], metavar="FOLDER",
+                        help="a folder of gold.jsonl files no model trains on, whose facts recalibrate the confidence "
+                             "(never the frozen test set)")
     args = parser.parse_args(argv)
-    report, facts = train(args.gold)
+    report, facts, calibration = train(args.gold, calibration_paths=args.calibrate)
     print(f"{len(report.samples)} facts of {len({s.article for s in report.samples})} articles; models written to "
           f"{RANKER_PATH.name}, {DATES_RANKER_PATH.name} and {MODEL_PATH.name} in {MODEL_PATH.parent}")
     ranked, rules = ranker_held_out(report.samples)
@@ -269,7 +293,14 @@ def main(argv: list[str] | None = None) -> None:
     ranked, rules = ranker_held_out(report.samples, "date_candidates")
     print(f"date accuracy on held-out folds: ranker {ranked:.3f}, rules alone {rules:.3f}")
     print("confidence on held-out folds, rankers held out too: band, mean confidence, accuracy, facts")
-    for band in reliability(facts, held_out(facts)):
+    _print_bands(reliability(facts, held_out(facts, calibration)))
+    if calibration:
+        print("confidence on the calibration sets, shipped models: band, mean confidence, accuracy, facts")
+        _print_bands(reliability(calibration, [probability(s.features) for s in calibration]))
+
+
+def _print_bands(bands: list[Band]) -> None:
+    for band in bands:
         print(f"  {band.low:.1f}–{band.high:.1f}  {band.mean_confidence:.3f}  {band.accuracy:.3f}  {band.count}")
 
 
