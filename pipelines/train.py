@@ -285,6 +285,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="a folder of gold.jsonl files no model trains on, whose facts recalibrate the confidence "
                              "(never the frozen test set)")
     args = parser.parse_args(argv)
+    missing = [p for p in (*args.gold, *args.calibrate) if not Path(p).exists()]
+    if missing:
+        parser.error(f"no such gold set: {', '.join(missing)}")
     report, facts, calibration = train(args.gold, calibration_paths=args.calibrate)
     print(f"{len(report.samples)} facts of {len({s.article for s in report.samples})} articles; models written to "
           f"{RANKER_PATH.name}, {DATES_RANKER_PATH.name} and {MODEL_PATH.name} in {MODEL_PATH.parent}")

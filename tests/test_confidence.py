@@ -231,3 +231,11 @@ def test_a_model_without_word_vectors_gives_no_vector_features():
 
     doc = spacy.blank("fr")("La Région verse 3 M€ aux lycées.")
     assert vector_features(doc[:], "context", 3.0) == {}
+
+
+def test_training_refuses_a_gold_set_that_does_not_exist(capsys, tmp_path):
+    from pipelines.train import main
+
+    with pytest.raises(SystemExit) as stop:
+        main([str(ROOT / "corpus" / "gold"), "--calibrate", str(tmp_path / "nowhere")])
+    assert stop.value.code == 2 and "no such gold set" in capsys.readouterr().err
