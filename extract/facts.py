@@ -394,7 +394,7 @@ def _place(ctx: Context, told: Story, line: str, line_start: int, amounts: list[
                  any(RECIPIENT_VERBS.match(v.text) for v in ctx.verbs), ctx.national, is_listed(line),
                  bool(ANAPHORA.search(ctx.sentence_text)), told.main, told.decision[1], ctx.sentence.doc,
                  tuple(m for m in ctx.actors if m.label == PROGRAMME), ctx.runner, told.start > 0,
-                 COST.search(ctx.text, max(ctx.sentence.start_char, ctx.amount.start - COST_REACH),
+                 COST.search(ctx.text, max(start, ctx.amount.start - COST_REACH),
                              ctx.amount.start) is not None,
                  tuple((a.start, a.end) for a in amounts if start <= a.start < end and a is not ctx.amount))
 

@@ -140,6 +140,7 @@ class _Around:
     in_paragraph: dict[str, list[Mention]]
     in_previous: frozenset[str]
     tokens: Span | None = None
+    last_before: int | None = None  # where the last body named since the sentence's amount before this one ends
 
 
 def _by_name(mentions: list[Mention]) -> dict[str, list[Mention]]:
@@ -157,7 +158,8 @@ def _around(place: Place, orgs: list[Mention]) -> _Around:
                    root,
                    _clause_head(root) if root is not None else None, _by_name(sentence), _by_name(paragraph),
                    frozenset(m.norm for m in _inside(orgs, place.previous)),
-                   place.doc.char_span(*place.sentence, alignment_mode="expand") if place.doc else None)
+                   place.doc.char_span(*place.sentence, alignment_mode="expand") if place.doc else None,
+                   _last_before(place, sentence))
 
 
 def _tree(place: Place, around: _Around, in_sentence: list[Mention]) -> dict[str, float]:
@@ -244,7 +246,7 @@ def _in_sentence(place: Place, around: _Around, in_sentence: list[Mention]) -> d
             and not CLAUSE_BREAK.search(gap),
             "clause break between": bool(before) and bool(re.search(r"[;:]", gap)),
             "amount between": all(_amount_between(place, m) for m in in_sentence),
-            "last before since an amount": bool(before) and before[-1].end == _last_before(place, around),
+            "last before since an amount": bool(before) and before[-1].end == around.last_before,
             "nearest in sentence": distance == around.nearest,
             "alone in sentence": len({m.norm for m in around.sentence}) == 1}
 
@@ -258,10 +260,11 @@ def _amount_between(place: Place, mention: Mention) -> bool:
     return any(low <= start and end <= high for start, end in place.siblings)
 
 
-def _last_before(place: Place, around: _Around) -> int | None:
-    """Where the last body named between the sentence's amount before this one (or its start) and this one ends."""
+def _last_before(place: Place, sentence: list[Mention]) -> int | None:
+    """Where the last body named between the sentence's amount before this one (or its start) and this one ends,
+    among the sentence's bodies."""
     floor = max((end for start, end in place.siblings if end <= place.amount.start), default=place.sentence[0])
-    ends = [m.end for m in around.sentence if floor <= m.start and m.end <= place.amount.start]
+    ends = [m.end for m in sentence if floor <= m.start and m.end <= place.amount.start]
     return ends[-1] if ends else None
 
 

@@ -77,10 +77,10 @@ def _fit_regression(samples: list[Sample]) -> dict:
             "intercept": round(float(regression.intercept_[0]), 6)}
 
 
-def _recalibration(samples: list[Sample], calibration: list[Sample]) -> list[float]:
+def _recalibration(samples: list[Sample], calibration: list[Sample], whole: dict) -> list[float]:
     """Weights of the logarithms of the regression's probability p and of 1 - p, and a constant, that make the
     recalibrated probability match what happens on folds of these samples held out from the regression and on the
-    calibration samples, which it never sees (beta calibration: each end of the scale is corrected on its own, a
+    calibration samples as `whole`, the regression fitted on all the samples, scores them (beta calibration: each end of the scale is corrected on its own, a
     penalised regression being too sure or not sure enough at either)."""
     import numpy
     from sklearn.linear_model import LogisticRegression
@@ -90,9 +90,7 @@ def _recalibration(samples: list[Sample], calibration: list[Sample]) -> list[flo
         model = _fit_regression([samples[i] for i in train_rows])
         for i in test_rows:
             found[i] = probability(samples[i].features, model)
-    if calibration:
-        whole = _fit_regression(samples)
-        found += [probability(s.features, whole) for s in calibration]
+    found += [probability(s.features, whole) for s in calibration]
     terms = numpy.array([log_terms(p) for p in found])
     labels = [s.all_right for s in (*samples, *calibration)]
 
@@ -118,7 +116,8 @@ def _recalibration(samples: list[Sample], calibration: list[Sample]) -> list[flo
 def fit(samples: list[Sample], calibration: list[Sample] = ()) -> dict:
     """A model (feature names, weights, intercept, and the recalibration of its probability) fitted on these
     samples, its recalibration on their held-out folds and on the calibration samples."""
-    return {**_fit_regression(samples), "recalibration": _recalibration(samples, list(calibration))}
+    whole = _fit_regression(samples)
+    return {**whole, "recalibration": _recalibration(samples, list(calibration), whole)}
 
 
 def fit_ranker(samples: list[Sample], field: str = "candidates") -> dict:
@@ -171,12 +170,13 @@ def scored(sets: list[list[Sample]]) -> list[tuple[list[float], str]]:
     together, recalibrated with the calibration sets given."""
     from extract.confidence import load_model, probability
 
-    seen, calibrated = set(load_model().get("trained on", [])), set(load_model().get("calibrated on", []))
+    shipped = load_model()
+    seen, calibrated = set(shipped.get("trained on", [])), set(shipped.get("calibrated on", []))
     trained = [i for i, samples in enumerate(sets) if seen & {s.article for s in samples}]
     calibration = [s for samples in sets for s in samples if s.article in calibrated]
     pooled = [s for i in trained for s in sets[i]]
     if pooled and calibrated and not calibration:  # not among the sets measured: read as the model was
-        calibration = evaluate([str(REPO / p) for p in load_model()["calibration sets"]]).samples
+        calibration = evaluate([str(REPO / p) for p in shipped["calibration sets"]]).samples
     folds = iter(held_out(pooled, calibration)) if pooled else iter(())
     out = []
     for i, samples in enumerate(sets):

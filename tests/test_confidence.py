@@ -2,7 +2,6 @@
 date rankers do no worse than the rules on held-out folds, and a fact's confidence says how often body, date and
 region are all right, band by band on held-out folds."""
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from extract.confidence import features, load_model, probability
 from extract.dating import MODEL_FILE as DATES_MODEL
 from extract.nlp import DEFAULT_MODEL
 from extract.ranker import load_model as load_ranker
-from pipelines.evaluate import Sample, evaluate
+from pipelines.evaluate import Sample, evaluate, load_gold
 from pipelines.train import fit, fit_ranker, held_out, ranker_held_out, reliability, stacked
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,8 +119,7 @@ def test_confidence_is_never_too_sure_on_held_out_folds_of_the_gold_sets(unseen,
 def test_the_frozen_test_set_never_calibrates_the_confidence():
     shipped = load_model()
     assert shipped["calibration sets"] and not any("realistic" in p for p in shipped["calibration sets"])
-    frozen = {json.loads(line)["id"] for f in (ROOT / "corpus" / "realistic").rglob("gold.jsonl")
-              for line in f.read_text("utf-8").splitlines() if line.strip()}
+    frozen = {article.id for article in load_gold([str(ROOT / "corpus" / "realistic")])}
     assert frozen and not frozen & set(shipped["calibrated on"])
 
 
@@ -156,8 +154,7 @@ def test_a_recalibration_never_makes_a_surer_regression_less_sure(recalibration)
 @pytest.mark.parametrize("held", ["realistic", "heldout"])
 def test_the_held_out_sets_never_train_a_model(shipped, held):
     assert not any(held in p for p in shipped["gold sets"])
-    frozen = {json.loads(line)["id"] for f in (ROOT / "corpus" / held).rglob("gold.jsonl")
-              for line in f.read_text("utf-8").splitlines() if line.strip()}
+    frozen = {article.id for article in load_gold([str(ROOT / "corpus" / held)])}
     assert frozen and not frozen & set(shipped["trained on"])
 
 
