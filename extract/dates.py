@@ -9,6 +9,7 @@ from functools import lru_cache
 from dateparser.languages import default_loader
 from spacy.language import Language
 from spacy.tokens import Doc
+from text_to_num import text2num
 
 from extract import text_of
 from extract.context import tense, verbs_above
@@ -55,8 +56,11 @@ _MONTH = (rf"(?:{literal_alternation(FULL_MONTHS)})(?!\w)|"
           rf"(?:{literal_alternation(SHORT_MONTHS)})(?:\.|(?=\s+{YEAR}(?!\d)))")
 _DATA = load_json("dates.json")
 BUDGET_DOCUMENTS = "|".join(_DATA["budget_documents"])
-# Words that tie a bare year to what it dates: "en 2021", "pour 2022", "le budget 2023", "BP 2025".
-YEAR_CUES = (rf"{BUDGET_DOCUMENTS}|en|pour|au titre de|depuis|dès|d'ici(?: à)?|à partir de|avant|après|jusqu'en|"
+SEASONS, SEASON_SHIFTS = _DATA["seasons"]["seasons"], _DATA["seasons"]["shifts"]
+# Words that tie a bare year to what it dates: "en 2021", "pour 2022", "le budget 2023", "BP 2025", "au premier
+# trimestre 2024", "au printemps 2024".
+YEAR_CUES = (rf"{BUDGET_DOCUMENTS}|{_DATA['parts_of_year']}|{'|'.join(SEASONS)}|"
+             r"en|pour|au titre de|depuis|dès|d'ici(?: à)?|à partir de|avant|après|jusqu'en|"
              r"début|fin|mi-|courant|conventions?(?: annuelle| financière)?|avenants?|comptes|années?|campagne|"
              r"rentrée|dépense|sur la période|période|à l'horizon|horizon|(?P<entre>entre)|(?P<de>de)|au|à")
 RELATIVE_YEARS = _DATA["relative_years"]
@@ -65,6 +69,8 @@ RELATIVE_YEARS = _DATA["relative_years"]
 YEAR_REACH = 60
 RELATIVE_MONTHS = _DATA["relative_months"]
 RELATIVE_DAYS = _DATA["relative_days"]
+# "il y a deux ans", "dans six mois": a count of years or months before or after the publication.
+ELAPSED_WAYS, ELAPSED_UNITS = _DATA["elapsed"]["directions"], _DATA["elapsed"]["units"]
 # Dates named by reference to the one before: the same day, or a year before or after it...
 ANAPHORIC_SHIFTS = _DATA["anaphoric_years"]
 # ... or a day before or after it ("la veille", "le lendemain"), else the publication day.
@@ -117,7 +123,18 @@ PATTERNS = [
                          literal_alternation(RELATIVE_YEARS), 0)),
     ("relmonth", Anchored(re.compile("(?:" + "|".join(re.escape(k) for k in RELATIVE_MONTHS) + r")(?!\w)", re.I),
                           literal_alternation(RELATIVE_MONTHS), 0)),
-    ("relday", Anchored(re.compile(r"\b(?:avant-hier|hier|aujourd'hui)\b", re.I), "avant-hier|hier|aujourd'hui", 0)),
+    # Not "le monde d'aujourd'hui", "les métiers d'hier".
+    ("relday", Anchored(re.compile(rf"(?<!\bde\s)(?<!\bd')(?<![\w-])(?:{literal_alternation(RELATIVE_DAYS)})\b",
+                                   re.I),
+                        literal_alternation(RELATIVE_DAYS), 0)),
+    ("elapsed", Anchored(re.compile(rf"\b(?P<way>{literal_alternation(ELAPSED_WAYS)})\s+"
+                                    rf"(?P<count>\d{{1,2}}|[^\W\d_]+)\s+(?P<unit>{literal_alternation(ELAPSED_UNITS)})\b",
+                                    re.I),
+                         literal_alternation(ELAPSED_WAYS), 0)),
+    # A season without its year (a year after it is the "years" pattern's): this one's, the last or the next.
+    ("season", Anchored(re.compile(rf"\b(?:(?P<this>cet|ce|cette)\s+|(?:au|à l'|l'|en)\s*)"
+                                   rf"(?P<season>{'|'.join(SEASONS)})(?:\s+(?P<which>{'|'.join(SEASON_SHIFTS)})\b)?",
+                                   re.I), "|".join(SEASONS), 6)),
     # "ce" and at most six spaces before the day: within the reach of 8 characters before its core.
     ("weekday", Anchored(re.compile(rf"\b(?:ce\s{{1,6}})?(?P<weekday>{WEEKDAYS})(?:\s+(?P<which>dernier|prochain))?\b",
                                     re.I), _WEEKDAY_CORE, 8)),
@@ -303,6 +320,38 @@ def _relday(match: re.Match, base: Published | None) -> str | None:
     return (base.day + timedelta(days=RELATIVE_DAYS[match.group(0).lower()])).isoformat()
 
 
+def _elapsed(match: re.Match, base: Published | None) -> str | None:
+    """"il y a deux ans" is the publication year less two, "dans six mois" the publication month plus six."""
+    count = _count(match.group("count"))
+    unit = ELAPSED_UNITS[match.group("unit").lower()]
+    if base is None or count is None or (unit == "month" and base.month is None):
+        return None
+    shift = ELAPSED_WAYS[match.group("way").lower()] * count
+    if unit == "year":
+        return str(base.first.year + shift)
+    year, month = _shifted(base.month, shift)
+    return f"{year:04d}-{month:02d}"
+
+
+def _count(word: str) -> int | None:
+    """A count written in digits or in words ("deux", "un"), or None for another word ("dans les mois")."""
+    if word.isdigit():
+        return int(word)
+    try:
+        return text2num(word.lower(), "fr")
+    except ValueError:
+        return None
+
+
+def _season(match: re.Match, base: Published | None) -> str | None:
+    """"cet automne" is in the publication year, "l'été dernier" the year before, "au printemps prochain" the year
+    after; a season named alone ("à l'automne") says nothing of its year."""
+    which = (match.group("which") or "").lower()
+    if base is None or not (which or match.group("this")):
+        return None
+    return str(base.first.year + SEASON_SHIFTS.get(which, 0))
+
+
 def _weekday(match: re.Match, base: Published | None) -> str | None:
     if base is None or base.day is None:
         return None
@@ -317,7 +366,7 @@ def _weekday(match: re.Match, base: Published | None) -> str | None:
 RESOLVERS = {"iso": _iso, "day": _day, "numeric": _numeric, "daymonth": _daymonth, "month": _month,
              "dayonly": _dayonly, "yearpart": _yearpart, "years": _years,
              "thatyear": _thatyear, "relyear": _relyear, "relmonth": _relmonth, "relday": _relday,
-             "weekday": _weekday}
+             "weekday": _weekday, "elapsed": _elapsed, "season": _season}
 
 
 def _kind(pattern: str, match: re.Match) -> str | None:

@@ -86,6 +86,21 @@ RELATIVE = [
     case("voté en 2020, puis revu l'année suivante", "2020", "2021"),
     case("une dotation de 2 M€ en 2021, le double de celle versée deux ans plus tôt", "2021", "2019"),
     case("un budget 2023 en hausse de 4 % sur l'exercice précédent", "2023", "2022"),
+    # A day, a count of years or months, a season or a part of a year, from the publication date.
+    case("ce matin", "2021-03-05"),
+    case("il y a un an", "2020"),
+    case("il y a 3 ans", "2018"),
+    case("dans deux ans", "2023"),
+    case("il y a six mois", "2020-09"),
+    case("dans trois mois", "2021-06"),
+    case("l'été dernier", "2020"),
+    case("cet automne", "2021"),
+    case("au printemps prochain", "2022"),
+    case("au printemps 2024", "2024"),
+    case("au premier trimestre 2024", "2024"),
+    case("au second semestre 2022", "2022"),
+    case("il y a deux ans", "2021", published="2023"),
+    case("dans six mois", published="2023"),
 ]
 
 # Without a publication date a relative expression has no value: it is left out, never guessed.
@@ -102,6 +117,9 @@ NO_BASE = [
     case("le 15", published=None),
     case("15/03", published=None),
     case("fin d'année", published=None),
+    case("ce matin", published=None),
+    case("il y a deux ans", published=None),
+    case("l'été dernier", published=None),
 ]
 
 # Every form of the Dates section of real-dispatches.md (shared/docs), against the pinned publication date.
@@ -219,6 +237,14 @@ NOT_DATES = [
     case("AEF n°15/03"),
     case("à la veille des élections régionales"),
     case("le lendemain de son élection"),
+    case("les métiers de demain"),
+    case("les économies qu'on nous imposera demain"),
+    case("le monde d'aujourd'hui"),
+    case("il y a 3 000 apprentis"),
+    case("dans les six mois"),
+    case("dans quelques années"),
+    case("à l'automne"),
+    case("un hiver rigoureux"),
     case("Les lauréats sont sept."),
     case("le 15 % restant"),
     case("le 12 rue de la Paix"),
