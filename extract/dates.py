@@ -71,6 +71,7 @@ RELATIVE_MONTHS = _DATA["relative_months"]
 RELATIVE_DAYS = _DATA["relative_days"]
 # "il y a deux ans", "dans six mois": a count of years or months before or after the publication.
 ELAPSED_WAYS, ELAPSED_UNITS = _DATA["elapsed"]["directions"], _DATA["elapsed"]["units"]
+MAX_ELAPSED = 99
 # Dates named by reference to the one before: the same day, or a year before or after it...
 ANAPHORIC_SHIFTS = _DATA["anaphoric_years"]
 # ... or a day before or after it ("la veille", "le lendemain"), else the publication day.
@@ -128,8 +129,8 @@ PATTERNS = [
                                    re.I),
                         literal_alternation(RELATIVE_DAYS), 0)),
     ("elapsed", Anchored(re.compile(rf"\b(?P<way>{literal_alternation(ELAPSED_WAYS)})\s+"
-                                    rf"(?P<count>\d{{1,2}}|[^\W\d_]+)\s+(?P<unit>{literal_alternation(ELAPSED_UNITS)})\b",
-                                    re.I),
+                                    rf"(?P<count>\d{{1,2}}|[^\W\d_]+)\s+"
+                                    rf"(?P<unit>{literal_alternation(ELAPSED_UNITS)})\b", re.I),
                          literal_alternation(ELAPSED_WAYS), 0)),
     # A season without its year (a year after it is the "years" pattern's): this one's, the last or the next.
     ("season", Anchored(re.compile(rf"\b(?:(?P<this>cet|ce|cette)\s+|(?:au|à l'|l'|en)\s*)"
@@ -334,13 +335,13 @@ def _elapsed(match: re.Match, base: Published | None) -> str | None:
 
 
 def _count(word: str) -> int | None:
-    """A count written in digits or in words ("deux", "un"), or None for another word ("dans les mois")."""
-    if word.isdigit():
-        return int(word)
+    """A count written in digits or in words ("deux", "un"), or None for another word ("dans les mois") or a count
+    beyond MAX_ELAPSED ("il y a mille ans" is history, not a date)."""
     try:
-        return text2num(word.lower(), "fr")
+        count = int(word) if word.isdigit() else text2num(word.lower(), "fr")
     except ValueError:
         return None
+    return count if count <= MAX_ELAPSED else None
 
 
 def _season(match: re.Match, base: Published | None) -> str | None:

@@ -243,6 +243,7 @@ NOT_DATES = [
     case("il y a 3 000 apprentis"),
     case("dans les six mois"),
     case("dans quelques années"),
+    case("il y a mille ans"),
     case("à l'automne"),
     case("un hiver rigoureux"),
     case("Les lauréats sont sept."),
