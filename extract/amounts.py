@@ -71,7 +71,7 @@ def _currency_table() -> dict[str, str]:
     for code, forms in load_json("currencies.json")["currencies"].items():
         for form in forms:
             table[form.lower()] = code
-    return table
+    return table | {form.lower(): code for form, code in load_json("currencies.json")["abbreviated"].items()}
 
 
 def _currencies(forms=None) -> str:
@@ -80,6 +80,15 @@ def _currencies(forms=None) -> str:
     forms = [form for forms in load_json("currencies.json")["currencies"].values() for form in forms] \
         if forms is None else forms
     return f"(?:{_alternation({v for form in forms for v in (form, form.lower(), form.capitalize(), form.upper())})})"
+
+
+def _abbreviated(after: bool = False) -> str:
+    """The abbreviated currencies ("F") as they may follow a symbol magnitude, once or twice ("15 MF", "12 MFF"); with
+    `after`, as the currency itself, only after a magnitude or a number grouped by thousands ("500 000 F")."""
+    forms = "|".join(re.escape(form) for form in load_json("currencies.json")["abbreviated"])
+    if not after:
+        return rf"(?:{forms}){{1,2}}\b"
+    return rf"(?:(?<=[kMds])|(?<=[kMds] )|(?<=\d[ .]\d{{3}})|(?<=\d[ .]\d{{3}} ))(?:{forms})(?=\b)"
 
 
 def _alternation(words) -> str:
@@ -95,10 +104,10 @@ DIGITS = r"(?P<num>\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?!\d)|\d+
 @lru_cache(maxsize=1)
 def _amount_pattern() -> re.Pattern:
     number = rf"(?:(?P<sign>[-+])\s?)?(?:{DIGITS}|{_words()})?\s?"
-    symbol_mag = rf"(?P<smag>{_alternation(SYMBOL_MAGNITUDES)})\s?(?=[€$£]|EUR\b|[eE]uros?\b|EUROS?\b|d'euros|d'€)(?:d')?"
+    symbol_mag = rf"(?P<smag>{_alternation(SYMBOL_MAGNITUDES)})\s?(?=[€$£]|EUR\b|[eE]uros?\b|EUROS?\b|d'euros|d'€|{_abbreviated()})(?:d')?"
     word_mag = rf"(?P<wmag>{_alternation(WORD_MAGNITUDES)})\s(?:(?P<andhalf>et demie?)\s)?"
     half_mag = r"(?P<half>demi-?)(?P<hmag>milliards?|millions?)\s"
-    currency = rf"(?:d'|de )?(?P<cur>{_currencies()})"
+    currency = rf"(?:d'|de )?(?P<cur>{_currencies()}|{_abbreviated(after=True)})"
     # Not inside a word or a number, nor after a sign; after "10-" it is the upper bound of a range ("10-20 M€").
     return re.compile(rf"(?<![\w.,+^])(?<![^\d]-){number}(?:{symbol_mag}|{word_mag}|{half_mag})?{currency}"
                       r"(?![^\W\d]|(?<!€)\d)")  # no letter after it, nor a digit but the cents of "12€50"

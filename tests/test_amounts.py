@@ -150,6 +150,14 @@ OTHER_CURRENCIES = [
     case("10 000 francs suisses", Want(10_000, currency="CHF")),
     case("2 millions de livres sterling", Want(2_000_000, currency="GBP")),
     case("15 millions de francs CFP", Want(15_000_000, currency="XPF")),
+    # Francs as the press abbreviated them before 2002: after a magnitude, or a number grouped by thousands.
+    case("un budget de 15 MF en 1999", Want(15_000_000, currency="FRF")),
+    case("soit 1,2 MF de plus", Want(1_200_000, currency="FRF")),
+    case("2 MdF pour les lycées", Want(2_000_000_000, currency="FRF")),
+    case("12 MFF votés", Want(12_000_000, currency="FRF")),
+    case("une aide de 500 000 F par an", Want(500_000, currency="FRF", per="an")),
+    case("20 000F par apprenti", Want(20_000, currency="FRF", per="apprenti")),
+    case("100 FF de plus", Want(100, currency="FRF")),
 ]
 
 # Numbers that are not money: the specification says none of them is a fact.
@@ -167,6 +175,12 @@ NOT_MONEY = [
     case("le 4 mai 2020"),
     case("Le M€ est l'unité des budgets."),
     case("de 2020 à 2022"),
+    # A lone "F" after a plain number is a room, a level or a letter, not francs.
+    case("la salle 12 F est fermée"),
+    case("niveau 5 F"),
+    case("en 1998 F"),
+    case("les 30 000 F2 du parc"),
+    case("les 3 000 Français"),
 ]
 
 # Sentences of the seed dispatch (facts.md, worked example).
