@@ -38,6 +38,9 @@ KNOWN_NAMES = [
                                            ("programme n° 231", "PROG", "Programme du budget de l'État")]),
     case("le BOP 102 régional", [("BOP 102", "PROG", "Programme du budget de l'État")]),
     case("le programme 2024 de l'agence", [], "a year after 'programme' is no budget programme"),
+    case("la direction du budget et la DGFiP", [("direction du budget", "ORG", "Direction du budget"),
+                                              ("DGFiP", "ORG", "DGFiP")], "State directorates"),
+    case("le réseau E2C France", [("réseau E2C France", "ORG", "Réseau E2C France")]),
 ]
 
 
@@ -54,6 +57,10 @@ PATTERN_BODIES = [
     case("La Mission Locale du Pays de Morlaix signe.", [("Mission Locale du Pays de Morlaix",
                                                          "Mission locale du Pays de Morlaix", None)], "unknown place"),
     case("Les missions locales recevront 50 M€.", [], "plural"),
+    case("L'E2C Normandie et l'école de la deuxième chance de l'Isère.",
+         [("E2C Normandie", "E2C Normandie", "Normandie"),
+          ("école de la deuxième chance de l'Isère", "E2C de l'Isère", "Auvergne-Rhône-Alpes")]),
+    case("Les écoles de la deuxième chance recevront 5 M€.", [], "plural E2C"),
     case("L'IUT d'Annecy et l'institut universitaire de technologie de Lannion.",
          [("IUT d'Annecy", "IUT d'Annecy", "Auvergne-Rhône-Alpes"),
           ("institut universitaire de technologie de Lannion", "IUT de Lannion", "Bretagne")]),
