@@ -41,6 +41,8 @@ KNOWN_NAMES = [
     case("la direction du budget et la DGFiP", [("direction du budget", "ORG", "Direction du budget"),
                                               ("DGFiP", "ORG", "DGFiP")], "State directorates"),
     case("le réseau E2C France", [("réseau E2C France", "ORG", "Réseau E2C France")]),
+    case("le Crous de Toulouse-Occitanie", [("Crous de Toulouse-Occitanie", "ORG", "Crous de Toulouse")],
+         "a name of the base with 'de'"),
 ]
 
 
@@ -61,6 +63,13 @@ PATTERN_BODIES = [
          [("E2C Normandie", "E2C Normandie", "Normandie"),
           ("école de la deuxième chance de l'Isère", "E2C de l'Isère", "Auvergne-Rhône-Alpes")]),
     case("Les écoles de la deuxième chance recevront 5 M€.", [], "plural E2C"),
+    case("La maison de l'emploi et de la formation de Nantes signe.",
+         [("maison de l'emploi et de la formation de Nantes", "Maison de l'emploi et de la formation de Nantes",
+           "Pays de la Loire")]),
+    case("La caisse d'allocations familiales de la Gironde et le CHU de Lille.",
+         [("caisse d'allocations familiales de la Gironde", "CAF de la Gironde", "Nouvelle-Aquitaine"),
+          ("CHU de Lille", "CHU de Lille", "Hauts-de-France")]),
+    case("Les CHU recevront 5 M€.", [], "plural CHU"),
     case("L'IUT d'Annecy et l'institut universitaire de technologie de Lannion.",
          [("IUT d'Annecy", "IUT d'Annecy", "Auvergne-Rhône-Alpes"),
           ("institut universitaire de technologie de Lannion", "IUT de Lannion", "Bretagne")]),
