@@ -125,7 +125,7 @@ BODIES = [
          "Département de la Gironde"),
     case("En Bretagne, les entreprises ont embauché 3 000 apprentis pour un coût de 12 M€.", "12 M€", "body", None),
     case("La Caisse d'allocations familiales de la Gironde verse 3 M€ aux foyers.", "3 M€", "body",
-         "Caisse d'allocations familiales"),
+         "CAF de la Gironde"),
     # A body's first word taken up alone stands for the body named whole before it; a kind of body does not.
     case("Les chiffres viennent de la Caisse des dépôts, gestionnaire de la plateforme. La Caisse évalue à 62 M€ le "
          "coût de gestion.", "62 M€", "body", "Caisse des dépôts"),
