@@ -83,8 +83,8 @@ def _fit_regression(samples: list[Sample]) -> dict:
 def _recalibration(samples: list[Sample], calibration: list[Sample], whole: dict) -> list[float]:
     """Weights of the logarithms of the regression's probability p and of 1 - p, and a constant, that make the
     recalibrated probability match what happens on folds of these samples held out from the regression and on the
-    calibration samples as `whole`, the regression fitted on all the samples, scores them (beta calibration: each end of the scale is corrected on its own, a
-    penalised regression being too sure or not sure enough at either)."""
+    calibration samples as `whole`, the regression fitted on all the samples, scores them (beta calibration: each end
+    of the scale is corrected on its own, a penalised regression being too sure or not sure enough at either)."""
     import numpy
     from sklearn.linear_model import LogisticRegression
 
