@@ -41,6 +41,8 @@ UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[
 # The encoding kept for such text: UTF-8, each stray byte read as cp1252 ("\x92" is "’"; one cp1252 leaves undefined
 # becomes U+FFFD).
 MIXED_ENCODING = "utf-8+cp1252"
+# U+FFFD written in UTF-8: a text may hold it already (a page saved after a bad decoding), which is no broken byte.
+REPLACEMENT_CHARACTER = "\ufffd".encode()
 # Byte-order marks of the encodings whose text is full of NUL bytes, and the codec that reads (and drops) each.
 # UTF-32 comes first: its little-endian mark begins with UTF-16's. The UTF-8 mark is left to the UTF-8 decoding.
 BYTE_ORDER_MARKS = (
@@ -131,7 +133,16 @@ def is_mixed(data: bytes) -> bool:
     >>> is_mixed("Noël à Lyon".encode("cp1252"))
     False
     """
-    return len(UTF8_SEQUENCE.findall(data)) > data.decode("utf-8", errors="replace").count("\ufffd")
+    return len(UTF8_SEQUENCE.findall(data)) > _broken_bytes(data)
+
+
+def _broken_bytes(data: bytes) -> int:
+    """How many places UTF-8 cannot read in `data`: the U+FFFD its decoding puts in, less those the text holds.
+
+    >>> _broken_bytes(b"caf\\xe9 " + "\\ufffd".encode())
+    1
+    """
+    return data.decode("utf-8", errors="replace").count("\ufffd") - data.count(REPLACEMENT_CHARACTER)
 
 
 def undecodable(data: bytes) -> str:

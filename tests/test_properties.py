@@ -257,6 +257,7 @@ def test_cp1252_text_file_reads_back_as_itself_and_is_flagged(tmp_path, text):
 
 @FEW
 @given(before=PROSE, stray=st.sampled_from("’‘“”«»€éèàçœ–—…"), after=PROSE)
+@example(before="\xa0", stray="’", after="\ufffd")  # a U+FFFD the text holds is no broken byte
 def test_utf8_text_with_a_stray_cp1252_byte_reads_back_as_itself(tmp_path, before, stray, after):
     """A page pasted together: UTF-8 with one character in cp1252, whose byte UTF-8 cannot read."""
     assume(sum(len(char.encode()) > 1 for char in before + after) >= 2)
