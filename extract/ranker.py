@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 
+import numpy
 from spacy.tokens import Doc, Span, Token
 
 from extract.cues import AGENT_BEFORE, CLAUSE_BREAK
 from extract.data import load_json
 from extract.knowledge import entry
 from extract.types import Amount, Mention
-from extract.vectors import vector_features
+from extract.vectors import block_names, vector_features
 
 __all__ = ["Place", "Page", "page", "candidates", "rank", "choose", "load_model", "models_in_place", "MODEL_FILE"]
 
@@ -45,6 +46,10 @@ CONTEXT_LENGTH = 3.0
 # The words before the amount (and CONTEXT_WORDS after) whose meaning "none" weighs; measured the same way: 0.844 →
 # 0.847, corpus/heldout 0.864 → 0.869 (twelve words: 0.847 and 0.865).
 AMOUNT_WORDS = 8
+# The names of the two blocks of word-vector features (see extract/vectors.py): the words around a candidate's
+# mention, and those around the amount.
+CONTEXT, AMOUNT_WORDS_BLOCK = "context", "amount words"
+BLOCKS = frozenset((CONTEXT, AMOUNT_WORDS_BLOCK))
 # A body this close after the amount, linked by "de" or "par", owns it ("12 M€ de la Région").
 OWNER_AFTER = 25
 OWNER_GAP = re.compile(r"\s*(?:de|par)\s+(?:la |le |l'|les |du )?")
@@ -206,32 +211,31 @@ def _position(place: Place, around: _Around, norm: str, mentions: list[Mention],
 
 
 def _words_around(sentence: Span | None, start: int, end: int, before: int, after: int,
-                  inside: bool = False) -> list[Token]:
-    """The words of the amount's sentence standing just before (`before` of them) and after (`after`) a span, and
-    with `inside` those of the span too."""
+                  inside: bool = False) -> list[int]:
+    """Where the words of the amount's sentence stand (token positions) just before (`before` of them) and after
+    (`after`) a span, and with `inside` those of the span too."""
     if sentence is None:
         return []
-    doc = sentence.doc
-    span = doc.char_span(start, end, alignment_mode="expand")
+    span = sentence.doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return []
-    middle = list(span) if inside else []
-    return [*doc[max(sentence.start, span.start - before):span.start], *middle,
-            *doc[span.end:min(sentence.end, span.end + after)]]
+    middle = range(span.start, span.end) if inside else ()
+    return [*range(max(sentence.start, span.start - before), span.start), *middle,
+            *range(span.end, min(sentence.end, span.end + after))]
 
 
 def _context(place: Place, around: _Around, in_sentence: list[Mention]) -> dict[str, float]:
     """The meaning of the words around the candidate's mention nearest the amount, within the sentence."""
     nearest = min(in_sentence, key=lambda m: abs(m.start - place.amount.start))
     words = _words_around(around.tokens, nearest.start, nearest.end, CONTEXT_WORDS, CONTEXT_WORDS)
-    return vector_features(words, "context", CONTEXT_LENGTH)
+    return vector_features(place.doc, words, CONTEXT, CONTEXT_LENGTH)
 
 
 def _amount_words(place: Place, around: _Around) -> dict[str, float]:
     """The meaning of the words around the amount (what "none" weighs: a cost, a threshold, a comparison…)."""
     words = _words_around(around.tokens, place.amount.start, place.amount.end, AMOUNT_WORDS, CONTEXT_WORDS,
                           inside=True)
-    return vector_features(words, "amount words", CONTEXT_LENGTH)
+    return vector_features(place.doc, words, AMOUNT_WORDS_BLOCK, CONTEXT_LENGTH)
 
 
 def _in_sentence(place: Place, around: _Around, in_sentence: list[Mention]) -> dict[str, float]:
@@ -328,23 +332,43 @@ def load_model(name: str = MODEL_FILE) -> dict:
         return {}
 
 
-def _weights(model: dict) -> dict[str, float]:
-    return dict(zip(model.get("features", ()), model.get("weights", ())))
+class Weights:
+    """A ranker's weights by feature name, and those of a block's dimensions as one vector (see extract/vectors.py)."""
+
+    def __init__(self, model: dict) -> None:
+        self.by_name = dict(zip(model.get("features", ()), model.get("weights", ())))
+        self._blocks: dict[tuple[str, int], numpy.ndarray] = {}
+
+    def block(self, name: str, size: int) -> numpy.ndarray:
+        key = (name, size)
+        if key not in self._blocks:
+            self._blocks[key] = numpy.array([self.by_name.get(n, 0.0) for n in block_names(name, size)])
+        return self._blocks[key]
+
+    def score(self, values: dict) -> float:
+        """The sum of the candidate's values by their weights, summed exactly so that the features' order is no
+        matter (a block's dimensions as one product)."""
+        blocks = values.keys() & BLOCKS
+        if blocks:
+            terms = [float(self.block(name, len(values[name])) @ values[name]) for name in sorted(blocks)]
+            values = {name: value for name, value in values.items() if name not in blocks}
+            return math.fsum([*terms, *map(operator.mul, map(self.by_name.get, values, repeat(0.0)), values.values())])
+        return math.fsum(map(operator.mul, map(self.by_name.get, values, repeat(0.0)), values.values()))
 
 
 @lru_cache(maxsize=None)
-def _shipped_weights(name: str = MODEL_FILE) -> dict[str, float]:
-    return _weights(load_model(name))
+def _shipped_weights(name: str = MODEL_FILE) -> Weights:
+    return Weights(load_model(name))
 
 
 # Weights standing in for shipped models, by file name, while `models_in_place` runs.
-_IN_PLACE: dict[str, dict[str, float]] = {}
+_IN_PLACE: dict[str, Weights] = {}
 
 
 @contextmanager
 def models_in_place(models: dict[str, dict]):
     """Rank with these models instead of the shipped ones of the same file names while inside (training on folds)."""
-    _IN_PLACE.update({name: _weights(model) for name, model in models.items()})
+    _IN_PLACE.update({name: Weights(model) for name, model in models.items()})
     try:
         yield
     finally:
@@ -355,15 +379,10 @@ def rank(found: list[tuple[str | None, dict[str, float]]], model: dict | str | N
     """The candidate with the highest score and its margin over the next best (0 when alone); between equal scores,
     the first. `model` is a model, or the file name of a shipped one (the body ranker's by default)."""
     name = model or MODEL_FILE
-    weights = _weights(model) if isinstance(model, dict) else _IN_PLACE.get(name) or _shipped_weights(name)
-    if not weights:  # no model trained yet: the cascade's pick
+    weights = Weights(model) if isinstance(model, dict) else _IN_PLACE.get(name) or _shipped_weights(name)
+    if not weights.by_name:  # no model trained yet: the cascade's pick
         return next(norm for norm, values in found if values.get("picked")), 0.0
-
-    def score(values: dict[str, float]) -> float:
-        # Summed exactly, so that the features' order is no matter.
-        return math.fsum(map(operator.mul, map(weights.get, values, repeat(0.0)), values.values()))
-
-    scores = [score(values) for _, values in found]
+    scores = [weights.score(values) for _, values in found]
     best = max(range(len(found)), key=lambda i: scores[i])
     others = [scores[i] for i in range(len(found)) if i != best]
     return found[best][0], (scores[best] - max(others)) if others else 0.0

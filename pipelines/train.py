@@ -26,6 +26,7 @@ from extract.data import load_json
 from extract.dating import MODEL_FILE as DATES_MODEL_FILE
 from extract.nlp import DEFAULT_MODEL
 from extract.ranker import MODEL_FILE as BODY_MODEL_FILE, models_in_place
+from extract.vectors import expanded
 from pipelines.evaluate import Report, Sample, evaluate, load_gold, score
 
 __all__ = ["fit", "fit_ranker", "stacked", "held_out", "ranker_held_out", "scored", "reliability", "Band", "BANDS",
@@ -64,10 +65,12 @@ BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def _regression(rows: list[dict[str, float]], labels: list[bool], penalty: float, iterations: int):
-    """Feature names (sorted) and a logistic regression fitted on these feature dicts and labels."""
+    """Feature names (sorted) and a logistic regression fitted on these feature dicts (blocks spread, see
+    extract/vectors.py) and labels."""
     import numpy
     from sklearn.linear_model import LogisticRegression
 
+    rows = [expanded(values) for values in rows]
     names = sorted({name for values in rows for name in values})
     matrix = numpy.array([[float(values.get(name, 0.0)) for name in names] for values in rows])
     return names, LogisticRegression(C=penalty, max_iter=iterations, tol=TOLERANCE).fit(matrix, labels)

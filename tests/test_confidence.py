@@ -2,8 +2,10 @@
 date rankers do no worse than the rules on held-out folds, and a fact's confidence says how often body, date and
 region are all right, band by band on held-out folds."""
 
+import math
 from pathlib import Path
 
+import numpy
 import pytest
 
 from extract.confidence import features, load_model, probability
@@ -216,14 +218,27 @@ def test_a_body_past_another_amount_is_told_from_the_last_one_named_before(nlp):
 
 
 def test_the_words_around_a_body_are_weighed_by_their_vectors(nlp):
+    from extract.vectors import expanded
+
     bodies, _ = _candidates_of(nlp, SHARES, "11 M€")
-    context = [k for k in bodies["Région Bretagne"] if k.startswith("context ")]
+    context = [k for k in expanded(bodies["Région Bretagne"]) if k.startswith("context ")]
     assert len(context) == nlp.vocab.vectors.shape[1] == 300
-    length = sum(bodies["Région Bretagne"][k] ** 2 for k in context) ** 0.5
-    assert length == pytest.approx(3.0)
-    assert not any(k.startswith("context ") for k in bodies[None])
-    assert len([k for k in bodies[None] if k.startswith("amount words ")]) == 300
-    assert not any(k.startswith("amount words ") for name, found in bodies.items() if name for k in found)
+    assert float(numpy.linalg.norm(bodies["Région Bretagne"]["context"])) == pytest.approx(3.0)
+    assert "context" not in bodies[None]
+    assert len([k for k in expanded(bodies[None]) if k.startswith("amount words ")]) == 300
+    assert not any("amount words" in found for name, found in bodies.items() if name)
+
+
+def test_a_block_of_dimensions_scores_as_its_features_one_by_one(nlp):
+    from extract.ranker import Weights
+    from extract.vectors import expanded
+
+    bodies, _ = _candidates_of(nlp, SHARES, "11 M€")
+    values = bodies["Région Bretagne"]
+    names = sorted(expanded(values))
+    weights = Weights({"features": names, "weights": [(-1) ** i * (i % 7) / 10 for i in range(len(names))]})
+    one_by_one = math.fsum(weights.by_name[name] * value for name, value in expanded(values).items())
+    assert weights.score(values) == pytest.approx(one_by_one, abs=1e-12)
 
 
 def test_a_model_without_word_vectors_gives_no_vector_features():
@@ -232,7 +247,7 @@ def test_a_model_without_word_vectors_gives_no_vector_features():
     from extract.vectors import vector_features
 
     doc = spacy.blank("fr")("La Région verse 3 M€ aux lycées.")
-    assert vector_features(doc[:], "context", 3.0) == {}
+    assert vector_features(doc, list(range(len(doc))), "context", 3.0) == {}
 
 
 def test_training_refuses_a_gold_set_that_does_not_exist(capsys, tmp_path):
