@@ -349,11 +349,10 @@ class Weights:
         """The sum of the candidate's values by their weights, summed exactly so that the features' order is no
         matter (a block's dimensions as one product)."""
         blocks = values.keys() & BLOCKS
+        terms = [float(self.block(name, len(values[name])) @ values[name]) for name in sorted(blocks)]
         if blocks:
-            terms = [float(self.block(name, len(values[name])) @ values[name]) for name in sorted(blocks)]
             values = {name: value for name, value in values.items() if name not in blocks}
-            return math.fsum([*terms, *map(operator.mul, map(self.by_name.get, values, repeat(0.0)), values.values())])
-        return math.fsum(map(operator.mul, map(self.by_name.get, values, repeat(0.0)), values.values()))
+        return math.fsum([*terms, *map(operator.mul, map(self.by_name.get, values, repeat(0.0)), values.values())])
 
 
 @lru_cache(maxsize=None)
