@@ -27,7 +27,8 @@ from extract.knowledge import entry
 from extract.types import Amount, Mention
 from extract.vectors import block_names, vector_features
 
-__all__ = ["Place", "Page", "page", "candidates", "rank", "choose", "load_model", "models_in_place", "MODEL_FILE"]
+__all__ = ["Place", "Page", "page", "candidates", "rank", "choose", "load_model", "models_in_place", "Weights",
+           "MODEL_FILE"]
 
 MODEL_FILE = "ranker.json"
 # Kinds of bodies of the knowledge base the ranker tells apart; others count as "other".
@@ -374,11 +375,17 @@ def models_in_place(models: dict[str, dict]):
         _IN_PLACE.clear()
 
 
-def rank(found: list[tuple[str | None, dict[str, float]]], model: dict | str | None = None) -> tuple[str | None, float]:
+def rank(found: list[tuple[str | None, dict[str, float]]],
+         model: dict | Weights | str | None = None) -> tuple[str | None, float]:
     """The candidate with the highest score and its margin over the next best (0 when alone); between equal scores,
-    the first. `model` is a model, or the file name of a shipped one (the body ranker's by default)."""
-    name = model or MODEL_FILE
-    weights = Weights(model) if isinstance(model, dict) else _IN_PLACE.get(name) or _shipped_weights(name)
+    the first. `model` is a model or its `Weights` (read once for many rankings), or the file name of a shipped one
+    (the body ranker's by default)."""
+    if isinstance(model, Weights):
+        weights = model
+    elif isinstance(model, dict):
+        weights = Weights(model)
+    else:
+        weights = _IN_PLACE.get(model or MODEL_FILE) or _shipped_weights(model or MODEL_FILE)
     if not weights.by_name:  # no model trained yet: the cascade's pick
         return next(norm for norm, values in found if values.get("picked")), 0.0
     scores = [weights.score(values) for _, values in found]
@@ -387,6 +394,6 @@ def rank(found: list[tuple[str | None, dict[str, float]]], model: dict | str | N
     return found[best][0], (scores[best] - max(others)) if others else 0.0
 
 
-def choose(found: list[tuple[str | None, dict[str, float]]], model: dict | str | None = None) -> str | None:
+def choose(found: list[tuple[str | None, dict[str, float]]], model: dict | Weights | str | None = None) -> str | None:
     """The best candidate (see `rank`)."""
     return rank(found, model)[0]

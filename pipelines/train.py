@@ -144,12 +144,12 @@ def _folds(samples: list[Sample]):
 def ranker_held_out(samples: list[Sample], field: str = "candidates") -> tuple[float, float]:
     """Accuracy on held-out folds (grouped by article) of the body ranker (or the date ranker, see `fit_ranker`), and
     of the rules' pick on the same facts."""
-    from extract.ranker import choose
+    from extract.ranker import Weights, choose
 
     ranked = [s for s in samples if getattr(s, field)]
     right = 0
     for train_rows, test_rows in _folds(ranked):
-        model = fit_ranker([ranked[i] for i in train_rows], field)
+        model = Weights(fit_ranker([ranked[i] for i in train_rows], field))
         for i in test_rows:
             found = getattr(ranked[i], field)
             chosen = choose([(name, values) for name, values, _ in found], model)
