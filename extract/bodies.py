@@ -19,7 +19,8 @@ __all__ = ["canonical", "is_not_body", "is_budget_act", "find_bodies", "acting_p
 # Bodies that exist once per region: "Transitions Pro Normandie" names the body; a Dreets keeps its national name
 # but carries its region for attribution.
 REGIONAL_BODIES = {"Transitions Pro": "named", "Carif-Oref": "named", "Dreets": "carried", "Direccte": "carried",
-                   "Drieets": "carried", "Ceser": "carried", "Crefop": "carried", "rectorat": "carried"}
+                   "Drieets": "carried", "Ceser": "carried", "Crefop": "carried", "rectorat": "carried",
+                   "Draaf": "carried", "Drajes": "carried"}
 LINK = r"(?:\s*\([^()\n]{0,30}\))?\s+(?:de la |de l'|des |du |de |d'|en |pour la |pour l')?"
 
 

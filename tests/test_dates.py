@@ -99,6 +99,11 @@ RELATIVE = [
     case("au printemps 2024", "2024"),
     case("au premier trimestre 2024", "2024"),
     case("au second semestre 2022", "2022"),
+    case("T1 2024", "2024"),
+    case("un résultat de S2 2023", "2023"),
+    case("dès septembre", "2021-09"),
+    case("à partir de septembre", "2021-09"),
+    case("jusqu'en juin", "2021-06"),
     case("il y a deux ans", "2021", published="2023"),
     case("dans six mois", published="2023"),
 ]
@@ -226,6 +231,7 @@ MONTH_PUBLISHED = [
 
 NOT_DATES = [
     case("31/02/2020"),
+    case("t1 2024"),
     case("32/01/2020"),
     case("3 000 apprentis"),
     case("2 000 salariés pour 3 M€"),

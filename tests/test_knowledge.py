@@ -43,6 +43,10 @@ KNOWN_NAMES = [
     case("le réseau E2C France", [("réseau E2C France", "ORG", "Réseau E2C France")]),
     case("le Crous de Toulouse-Occitanie", [("Crous de Toulouse-Occitanie", "ORG", "Crous de Toulouse")],
          "a name of the base with 'de'"),
+    case("selon Syntec Numérique", [("Syntec Numérique", "ORG", "Numeum")], "a former name"),
+    case("l'Autorité de sûreté nucléaire et l'IRSN", [("Autorité de sûreté nucléaire", "ORG", "ASNR"),
+                                                     ("IRSN", "ORG", "ASNR")], "two bodies merged into one"),
+    case("le Snes-FSU et le SE-Unsa", [("Snes-FSU", "ORG", "Snes-FSU"), ("SE-Unsa", "ORG", "SE-Unsa")]),
 ]
 
 
@@ -85,7 +89,8 @@ PATTERN_BODIES = [
     case("La CCI de Bretagne vote.", [("CCI de Bretagne", "CCI Bretagne", "Bretagne")], "the base's own name"),
     case("Le rectorat de Lille et l'académie de Lyon.", [("rectorat de Lille", "Rectorat de Lille", "Hauts-de-France"),
                                                         ("académie de Lyon", "Académie de Lyon", "Auvergne-Rhône-Alpes")]),
-    case("L'Académie des sciences publie.", [], "a learned society, not an académie"),
+    case("L'Académie des sciences publie.", [("Académie des sciences", "Académie des sciences", None)],
+         "a learned society of the base, not a rectorat"),
     case("L'UFR de sciences et la faculté de médecine de Tours.",
          [("UFR de sciences", "UFR de sciences", None),
           ("faculté de médecine de Tours", "Faculté de médecine de Tours", "Centre-Val de Loire")]),
