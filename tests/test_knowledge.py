@@ -47,6 +47,10 @@ KNOWN_NAMES = [
     case("l'Autorité de sûreté nucléaire et l'IRSN", [("Autorité de sûreté nucléaire", "ORG", "ASNR"),
                                                      ("IRSN", "ORG", "ASNR")], "two bodies merged into one"),
     case("le Snes-FSU et le SE-Unsa", [("Snes-FSU", "ORG", "Snes-FSU"), ("SE-Unsa", "ORG", "SE-Unsa")]),
+    case("l'École des ponts ParisTech et la DFG", [("École des ponts ParisTech", "ORG",
+                                                    "École nationale des ponts et chaussées"),
+                                                   ("DFG", "ORG", "Deutsche Forschungsgemeinschaft")],
+         "a school and a foreign research funder"),
 ]
 
 
