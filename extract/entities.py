@@ -202,6 +202,22 @@ def _uses(text: str, acronym: str, mentions: list[Mention], mention_at: Callable
     return [use for use in uses if not _overlaps(use, mentions)]
 
 
+# A body's former name in brackets right after its name: "France Travail (ex-Pôle emploi)".
+FORMER_NAME_BEFORE = re.compile(r"[ ]?\($")
+
+
+def _former_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A body's former name glossing its name ("Numeum (ex-Syntec Numérique)") stands for the body named before it,
+    not for another one."""
+    out = list(mentions)
+    for index, m in enumerate(out):
+        before = out[index - 1] if index else None
+        if m.label == "ORG" and m.text.startswith("ex-") and before is not None and before.label == "ORG" \
+                and FORMER_NAME_BEFORE.fullmatch(text, before.end, m.start) and text[m.end:m.end + 1] == ")":
+            out[index] = replace(m, norm=before.norm, region=before.region)
+    return out
+
+
 # Guillemets around a whole name: the title of a project, a call or a plan ("l'idex « UCA Jedi »"), not a body.
 QUOTE_OPEN = re.compile(r"[«“]\s?$")
 QUOTE_CLOSE = re.compile(r"\s?[»”]")
@@ -281,7 +297,7 @@ def find_entities(doc: Doc, known_in: Callable[[str], list[Span]] = known_spans)
     gazetteer += [p for p in acting_places(text, places) if not _overlaps(p, gazetteer)]
     gazetteer += [p for p in places if not _overlaps(p, gazetteer)]
     model = [_quoted_title(text, m) for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]
-    mentions = _defined_acronyms(text, sorted(gazetteer + model, key=lambda m: m.start))
+    mentions = _former_names(text, _defined_acronyms(text, sorted(gazetteer + model, key=lambda m: m.start)))
     return _defined_programmes(text, mentions), main
 
 

@@ -79,8 +79,10 @@ def _forms(row: dict) -> tuple[list[str], list[str]]:
     """A row's names matched as written (acronyms, one-word names) and those matched whatever their case."""
     names = {row["name"], *row.get("aliases", ()), *row.get("former", ())}
     exact = set(row.get("acronyms", ())) | {n for n in names if " " not in n}
-    # "l'ex-Direccte": a former body under its own name, which the tokenizer keeps in one piece with its prefix.
-    return sorted(exact | {f"ex-{n}" for n in exact}), sorted(names - exact)
+    # "l'ex-Direccte", "l'ex-Pôle emploi": a former body under its own name, whose first word the tokenizer keeps in
+    # one piece with the prefix.
+    folded = names - exact
+    return sorted(exact | {f"ex-{n}" for n in exact}), sorted(folded | {f"ex-{n}" for n in folded})
 
 
 class KnowledgeMatcher:

@@ -253,6 +253,21 @@ DEFINED_ACRONYMS = [
 ]
 
 
+# A body's former name glossing its name stands for that body; alone, it is the former body under its own name.
+FORMER_NAMES = [
+    case("France Travail (ex-Pôle emploi) versera 3 M€.",
+         [("France Travail", "France Travail"), ("ex-Pôle emploi", "France Travail")], "a gloss in brackets"),
+    case("L'ex-Pôle emploi a versé 3 M€ en 2021.", [("ex-Pôle emploi", "Pôle emploi")], "alone"),
+    case("L'ex-conseil régional de Picardie vote.", [("ex-conseil régional de Picardie", "Région Hauts-de-France")],
+         "a former region"),
+]
+
+
+@pytest.mark.parametrize("text, want", FORMER_NAMES)
+def test_former_names_stand_for_their_body(nlp, text, want):
+    assert [(m.text, m.norm) for m in mentions(nlp, text) if m.label == "ORG"] == want
+
+
 @pytest.mark.parametrize("text, want", DEFINED_ACRONYMS)
 def test_defined_acronyms_stand_for_their_body(nlp, text, want):
     assert [(m.text, m.norm) for m in mentions(nlp, text) if m.label == "ORG"] == want
