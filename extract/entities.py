@@ -202,18 +202,19 @@ def _uses(text: str, acronym: str, mentions: list[Mention], mention_at: Callable
     return [use for use in uses if not _overlaps(use, mentions)]
 
 
-# A body's former name in brackets right after its name: "France Travail (ex-Pôle emploi)".
-FORMER_NAME_BEFORE = re.compile(r"[ ]?\($")
+# A body's former name in brackets right after its name: "France Travail (ex-Pôle emploi)", "(anciennement …)".
+FORMER_NAME_BEFORE = re.compile(r"[ ]?\((?P<cue>(?:anciennement|ancien|ancienne|ex)\s+)?")
 
 
 def _former_names(text: str, mentions: list[Mention]) -> list[Mention]:
-    """A body's former name glossing its name ("Numeum (ex-Syntec Numérique)") stands for the body named before it,
-    not for another one."""
+    """A body's former name glossing its name ("Numeum (ex-Syntec Numérique)", "(anciennement Syntec Numérique)")
+    stands for the body named before it, not for another one."""
     out = list(mentions)
     for index, m in enumerate(out):
         before = out[index - 1] if index else None
-        if m.label == "ORG" and m.text.startswith("ex-") and before is not None and before.label == "ORG" \
-                and FORMER_NAME_BEFORE.fullmatch(text, before.end, m.start) and text[m.end:m.end + 1] == ")":
+        gloss = FORMER_NAME_BEFORE.fullmatch(text, before.end, m.start) if before is not None else None
+        if gloss and m.label == before.label == "ORG" and (gloss.group("cue") or m.text.startswith("ex-")) \
+                and text[m.end:m.end + 1] == ")":
             out[index] = replace(m, norm=before.norm, region=before.region)
     return out
 

@@ -257,6 +257,10 @@ DEFINED_ACRONYMS = [
 FORMER_NAMES = [
     case("France Travail (ex-Pôle emploi) versera 3 M€.",
          [("France Travail", "France Travail"), ("ex-Pôle emploi", "France Travail")], "a gloss in brackets"),
+    case("Numeum (anciennement Syntec Numérique) signe.",
+         [("Numeum", "Numeum"), ("Syntec Numérique", "Numeum")], "a gloss with a word"),
+    case("La convention lie l'Afpa (Agefiph) et l'Unédic.",
+         [("Afpa", "Afpa"), ("Agefiph", "Agefiph"), ("Unédic", "Unédic")], "no gloss without its word"),
     case("L'ex-Pôle emploi a versé 3 M€ en 2021.", [("ex-Pôle emploi", "Pôle emploi")], "alone"),
     case("L'ex-conseil régional de Picardie vote.", [("ex-conseil régional de Picardie", "Région Hauts-de-France")],
          "a former region"),
