@@ -99,7 +99,8 @@ PATTERNS = [
     # "15/03": two digits each way, a real day and month; "1/3" is a share, "15/20" a mark.
     ("daymonth", Anchored(re.compile(r"(?<![\d/.,°])(?<!n° )(?P<day>[0-3]\d)/(?P<month>[01]\d)(?![\d/]|,\d|\s?%)"),
                           r"\d\d/\d\d", 0)),
-    ("month", Anchored(re.compile(rf"\b(?:(?P<cue>début|fin|mi-|courant|en|d'ici|depuis|dès|à partir de|jusqu'en)\s*)?(?P<month>{_MONTH})"
+    ("month", Anchored(re.compile(rf"\b(?:(?P<cue>début|fin|mi-|courant|en|d'ici|depuis|dès|à partir de|"
+                                  rf"jusqu'en)\s*)?(?P<month>{_MONTH})"
                                   rf"(?:\s+(?P<year>{YEAR})(?!\d)|\s+(?P<rel>dernier|prochain)\b)?", re.I),
                        _MONTH_CORE, 40)),
     # "le 15": a day of the publication month, when nothing after it makes it a number of something else: a
