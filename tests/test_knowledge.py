@@ -54,6 +54,8 @@ KNOWN_NAMES = [
                                                     "École nationale des ponts et chaussées"),
                                                    ("DFG", "ORG", "Deutsche Forschungsgemeinschaft")],
          "a school and a foreign research funder"),
+    case("Manpower et le groupe La Poste", [("Manpower", "ORG", "ManpowerGroup"), ("groupe La Poste", "ORG", "La Poste")],
+         "companies"),
 ]
 
 
