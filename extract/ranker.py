@@ -25,7 +25,7 @@ from extract.cues import AGENT_BEFORE, CLAUSE_BREAK
 from extract.data import load_json
 from extract.knowledge import entry
 from extract.types import Amount, Mention
-from extract.vectors import block_names, vector_features
+from extract.vectors import block_names, is_block, vector_features
 
 __all__ = ["Place", "Page", "page", "candidates", "rank", "choose", "load_model", "models_in_place", "Weights",
            "MODEL_FILE"]
@@ -50,7 +50,6 @@ AMOUNT_WORDS = 8
 # The names of the two blocks of word-vector features (see extract/vectors.py): the words around a candidate's
 # mention, and those around the amount.
 CONTEXT, AMOUNT_WORDS_BLOCK = "context", "amount words"
-BLOCKS = frozenset((CONTEXT, AMOUNT_WORDS_BLOCK))
 # A body this close after the amount, linked by "de" or "par", owns it ("12 M€ de la Région").
 OWNER_AFTER = 25
 OWNER_GAP = re.compile(r"\s*(?:de|par)\s+(?:la |le |l'|les |du )?")
@@ -349,10 +348,10 @@ class Weights:
     def score(self, values: dict) -> float:
         """The sum of the candidate's values by their weights, summed exactly so that the features' order is no
         matter (a block's dimensions as one product)."""
-        blocks = values.keys() & BLOCKS
-        terms = [float(self.block(name, len(values[name])) @ values[name]) for name in sorted(blocks)]
+        blocks = sorted(name for name, value in values.items() if is_block(value))
+        terms = [float(self.block(name, len(values[name])) @ values[name]) for name in blocks]
         if blocks:
-            values = {name: value for name, value in values.items() if name not in blocks}
+            values = {name: value for name, value in values.items() if not is_block(value)}
         return math.fsum([*terms, *map(operator.mul, map(self.by_name.get, values, repeat(0.0)), values.values())])
 
 
