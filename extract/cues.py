@@ -10,7 +10,7 @@ from extract.data import load_json
 
 __all__ = ["CUES", "FUNDER_VERBS", "RECIPIENT_VERBS", "ANAPHORA", "COMPARISON", "COMPARED", "ROLE_BEFORE", "NATIONAL",
            "UNATTACHED_DATE", "DECISION", "CONTINUATION", "PART_OF", "AFTER_BODY", "AGENT_BEFORE", "CLAUSE_BREAK",
-           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "EARLIER", "PLACE_COMPLEMENT",
+           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "DATELINE", "EARLIER", "PLACE_COMPLEMENT",
            "MONTH_BEFORE", "PLACE_ACTING", "COST", "COST_REACH", "YEAR_BEFORE", "YEAR", "MONEY_NOUNS", "line_around",
            "on_stamp_line", "role_of", "year_at"]
 
@@ -64,7 +64,7 @@ PLACE_COMPLEMENT = re.compile(rf"\b{_words('place_complement')}(?: l[ea]| les| l
 EARLIER = re.compile(rf"\b{_words('earlier')}(?!\w)", re.I)
 # A line that is a page's date stamp and nothing else: "14/11/2023", "Publié le 10/04/2025 à 17h42", "Mis à jour le
 # mardi 8 avril 2025", "Publié le 25/03/2025 – Mis à jour le 27/03/2025 à 11h20", and a page's section after it
-# ("2024-12-03 | Emploi - Politiques publiques").
+# ("2024-12-03 | Emploi - Politiques publiques"), and a dateline's day.
 _MONTH = r"(?:janv|févr|fevr|mars|avr|mai|juin|juil|août|aout|sept|oct|nov|déc|dec)[a-zéû]*\.?"
 _DAY = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}(?:-\d{{2}})?|(?:\d{{1,2}}(?:er)?\s+)?{_MONTH}\s+\d{{4}})"
 # A month's name right before a number: the number is the year of a date ("le décret du 22 février 2025 à 5 000 euros").
@@ -83,7 +83,9 @@ COST_REACH = 60
 # Nouns after which a magnitude is money, not a count: "7,1 milliards de subventions".
 MONEY_NOUNS = _words("money_nouns")
 _STAMP = rf"\s*(?:{_words('stamp')}\s+)*{_DAY}(?:\s*(?:à|,)?\s*\d{{1,2}}\s?[h:]\s?\d{{2}})?\s*"
-DATE_STAMP = re.compile(rf"{_STAMP}(?:[–—|·,-]{_STAMP})*(?:[|·][^\d|]{{1,60}})?", re.I)
+# A dispatch's dateline, the place it was written before its day: "Nantes, 8 février 2019", "Rennes, le 28 juin 2013".
+DATELINE = rf"\s*(?-i:[A-ZÀ-Ý])[^\d,|\n.]{{0,40}},"
+DATE_STAMP = re.compile(rf"(?:{DATELINE})?{_STAMP}(?:[–—|·,-]{_STAMP})*(?:[|·][^\d|]{{1,60}})?", re.I)
 
 
 def year_at(text: str, start: int, end: int) -> bool:

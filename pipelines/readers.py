@@ -25,7 +25,7 @@ from dateparser.date import DateDataParser
 from lxml.etree import LxmlError
 
 from extract.clean import stamp_date
-from extract.cues import DATE_STAMP
+from extract.cues import DATE_STAMP, DATELINE
 from extract.dates import find_dates, parse_published
 from pipelines.decoding import (SNIFF_BYTES, UNDECODABLE, MarkedLines, decode, decode_unmarked, is_binary,
                                 marked_encoding, undecodable)
@@ -36,7 +36,8 @@ __all__ = ["RawArticle", "Reject", "read_paths", "read_file"]
 # A publication date must name its day, month and year, and only as an absolute date ("hier" is no metadata).
 PUBLISHED_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["absolute-time"]}
 # A page's own publication line, a date stamp opening on "Publié le" ("Publié le 25/03/2025 – Mis à jour le …")...
-PUBLISHED_LINE = re.compile(r"\s*publiée?\s+le\b", re.I)
+# ... or a dateline ("Nantes, 8 février 2019").
+PUBLISHED_LINE = re.compile(rf"\s*publiée?\s+le\b|{DATELINE}", re.I)
 # ... looked for in this many lines from the top, past cookie banners and the headline.
 PUBLISHED_LINE_REACH = 15
 # The length of an ISO day, "2025-03-25".

@@ -194,6 +194,9 @@ STORIES = [
     case("Le Gers aide ses CFA\nPublié le 14/02/2025\nLe Département du Gers a voté le 12 février 2025 une aide de "
          "1,5 M€ aux CFA, dont :\n- 1 M€ pour le CFA d'Auch ;\n- 0,5 M€ pour celui de Condom.", "0,5 M€", "date",
          "2025-02-12", published="2025-02-14"),
+    # ... and so does a dateline: its day is the page's, not the amount's.
+    case("Le Gers aide ses CFA\nAuch, 14 février 2025\nLe Département du Gers a voté une aide de 1,5 M€ aux CFA.",
+         "1,5 M€", "date", None, published="2025-02-14"),
 ]
 
 
@@ -217,6 +220,8 @@ def test_attribution(nlp, text, published, amount, nth, field, want):
      "BP 2025 : la Région vote 12 M€\nPublié le 19/12/2024 à 17h42\nLes élus ont voté 12 M€ jeudi.\n"),
     ("BP 2025 : la Région vote 12 M€\nMis à jour le vendredi 20 décembre 2024\nLes élus ont voté 12 M€.\nSuite.",
      "BP 2025 : la Région vote 12 M€\nMis à jour le vendredi 20 décembre 2024\nLes élus ont voté 12 M€.\n"),
+    ("BP 2025 : la Région vote 12 M€\nRennes, le 19 décembre 2024\nLes élus ont voté 12 M€ jeudi.\nSuite.",
+     "BP 2025 : la Région vote 12 M€\nRennes, le 19 décembre 2024\nLes élus ont voté 12 M€ jeudi.\n"),
     # ... nor a scraper's line of date and section above the headline.
     ("2024-12-19 | Régions - Budgets\nBP 2025 : la Région vote 12 M€\nLes élus ont voté 12 M€ jeudi.\nSuite.",
      "2024-12-19 | Régions - Budgets\nBP 2025 : la Région vote 12 M€\nLes élus ont voté 12 M€ jeudi.\n"),

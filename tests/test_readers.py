@@ -339,6 +339,9 @@ def test_a_stamp_naming_no_real_month_is_no_date(tmp_path):
     pytest.param(" date 2024-03 \nTitre\nPublié le 25/03/2025\nTexte.", "2024-03", id="another month: the stamp wins"),
     pytest.param("Titre\nMis à jour le 3 octobre 2024\nTexte.", None, id="an update is no publication"),
     pytest.param("Le rapport publié le 9 février 2024 chiffre 3 M€.", None, id="a sentence is no publication line"),
+    pytest.param("Titre\nNantes, 8 février 2019\nTexte.", "2019-02-08", id="a dateline"),
+    pytest.param("Titre\nSaint-Denis de La Réunion, le 3 mars 2024\nTexte.", "2024-03-03", id="a dateline with le"),
+    pytest.param("Titre\nLa Région a voté, le 12 juin 2024, 3 M€.\nTexte.", None, id="a sentence is no dateline"),
 ])
 def test_a_page_publication_line_gives_the_publication_day(tmp_path, text, expected):
     assert read_one(write(tmp_path, "page.txt", text)).published == expected
