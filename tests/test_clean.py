@@ -53,6 +53,8 @@ OTHER_BOILERPLATE = [
     line("Pas encore abonné ? Découvrez notre offre Formation à partir de 19 € HT par mois."),
     line("Newsletter Régions : le meilleur de la semaine chaque lundi. Offre découverte : 2 mois pour 5 €."),
     line("Tous nos contenus pendant 15 jours pour 1 €, puis 39 € par mois sans engagement."),
+    line("Abonnement annuel : 468 € HT, licence multi-utilisateurs sur devis."),
+    line("Abonnement numérique : 39 € TTC par mois."),
     # A scraper's stamp before the lead (real-dispatches.md): the publication month, not article text.
     line(" date 2023-07 "),
     line("date 2019-11"),
@@ -63,6 +65,7 @@ SEED_ARTICLE = [line(text) for text in SEED.splitlines()[3:4] + SEED.splitlines(
 ARTICLE_LINES = [
     line("La région Normandie a voté 3,7 M€ pour la formation le 14 décembre 2020."),
     line("Les abonnements à la plateforme coûtent 3 M€ par an à la région."),
+    line("Abonnement annuel aux transports : la Région en rembourse la moitié aux apprentis, soit 2 M€."),
     line("Voici la liste des lauréats de l'appel à projets, pour un total de 12 M€."),
     line("Le site de la Région permet de consulter la politique régionale de formation."),
     # Words of promotions inside article sentences: a promotion pattern must not drop them with their amounts.
