@@ -15,7 +15,7 @@ from extract.cues import BULLETS, DATE_STAMP, DECISION, HORIZON_CUES, UNATTACHED
 from extract.knowledge import PROGRAMME
 from extract.types import DateMention, Mention
 
-__all__ = ["Story", "stories", "main_body", "headline_end", "lead_end", "line_year", "names", "is_unattached"]
+__all__ = ["Story", "stories", "main_body", "headline", "headline_end", "lead_end", "line_year", "names", "is_unattached"]
 
 # An older dispatch appended to a page dates its opening this many years or more before the page's own.
 OLDER_STORY_YEARS = 2
@@ -68,6 +68,16 @@ def headline_end(text: str) -> int:
     start = headline_start(text)
     first = text[start:].split("\n", 1)[0].rstrip()
     return start + len(first) if is_heading(first) else 0
+
+
+def headline(text: str) -> str | None:
+    """The headline of a dispatch, or None when its first line (past date stamps) is no heading.
+
+    >>> headline("BP 2025 : la Région vote 12 M€\\nLes élus ont voté 12 M€ jeudi."), headline("La Région vote 12 M€.")
+    ('BP 2025 : la Région vote 12 M€', None)
+    """
+    end = headline_end(text)
+    return text[headline_start(text):end].strip() or None if end else None
 
 
 def lead_end(text: str) -> int:

@@ -9,6 +9,7 @@ from spacy.language import Language
 
 from extract.clean import clean
 from extract.nlp import Extraction, extract_docs
+from extract.stories import headline
 from pipelines.readers import RawArticle, Reject, read_paths
 
 __all__ = ["Prepared", "Processed", "Batch", "Pending", "prepare", "content_hash", "read_batches", "nlp_items",
@@ -27,6 +28,11 @@ class Prepared:
     raw: RawArticle
     text: str
     content_hash: str
+
+    @property
+    def title(self) -> str | None:
+        """The title the dump gives the article, or else its headline."""
+        return self.raw.title or headline(self.text)
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ class _Rows:
 
 def _article_rows(item: Processed, run_id: int, rows: _Rows) -> None:
     raw, extraction, article_id = item.prepared.raw, item.extraction, item.prepared.raw.id
-    rows.articles.append(dict(id=article_id, source=raw.source, line=raw.line, url=raw.url, title=raw.title,
+    rows.articles.append(dict(id=article_id, source=raw.source, line=raw.line, url=raw.url, title=item.prepared.title,
                               published=_published(raw.published), text=item.prepared.text,
                               content_hash=item.prepared.content_hash, encoding=raw.encoding,
                               main_region=extraction.main_region, run_id=run_id))

@@ -18,7 +18,7 @@ def record(item: Processed) -> dict:
         "id": raw.id,
         "source": raw.source,
         "published": raw.published,
-        "title": raw.title,
+        "title": item.prepared.title,
         "url": raw.url,
         "facts": [as_dict(f) for f in item.extraction.facts],
         "entities": [{"label": m.label, "text": m.text, "norm": m.norm, "start": m.start, "end": m.end}

@@ -128,6 +128,24 @@ def test_extract_prints_good_records_and_reports_the_reject(tmp_path, run_cli):
     assert "feed-2" not in out
 
 
+HEADLINED = "BP 2025 : la Région Bretagne vote 12 M€ pour les CFA\nLes élus régionaux ont voté 12 M€ jeudi.\n"
+
+
+def test_a_text_file_is_titled_by_its_headline_in_extract_and_in_the_store(tmp_path, run_cli, rows):
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "bp.txt").write_text(HEADLINED, encoding="utf-8")
+    (dump / "plain.txt").write_text(FIRST_TEXT, encoding="utf-8")
+    code, out, err = run_cli("extract", dump, "--workers", "1")
+    assert code == 0, err
+    titles = {r["id"]: r["title"] for r in map(json.loads, out.splitlines())}
+    assert titles == {"bp": "BP 2025 : la Région Bretagne vote 12 M€ pour les CFA", "plain": None}
+    db = tmp_path / "titles.db"
+    code, _, err = run_cli("ingest", dump, "--db", db, "--quiet", "--workers", "1")
+    assert code == 0, err
+    assert rows(db, "SELECT id, title FROM articles ORDER BY id") == list(titles.items())
+
+
 # --- query --------------------------------------------------------------------------------------------------------
 
 REFUSED = [
