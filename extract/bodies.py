@@ -9,18 +9,16 @@ from spacy.tokens import Span
 
 from extract.cues import PLACE_ACTING
 from extract.data import load_json
-from extract.knowledge import entry, known_spans
+from extract.knowledge import entries, entry, known_spans
 from extract.patterns import Anchored
 from extract.regions import find_places, place_alternation, region_of
 from extract.types import Mention
 
 __all__ = ["canonical", "is_not_body", "is_budget_act", "find_bodies", "acting_places", "REGIONAL_BODIES"]
 
-# Bodies that exist once per region: "Transitions Pro Normandie" names the body; a Dreets keeps its national name
-# but carries its region for attribution.
-REGIONAL_BODIES = {"Transitions Pro": "named", "Carif-Oref": "named", "Dreets": "carried", "Direccte": "carried",
-                   "Drieets": "carried", "Ceser": "carried", "Crefop": "carried", "rectorat": "carried",
-                   "Draaf": "carried", "Drajes": "carried"}
+# Bodies that exist once per region (`per_region` in kb.json): "Transitions Pro Normandie" names the body; a Dreets
+# keeps its national name but carries its region for attribution.
+REGIONAL_BODIES = {e.name: e.per_region for e in entries().values() if e.per_region}
 LINK = r"(?:\s*\([^()\n]{0,30}\))?\s+(?:de la |de l'|des |du |de |d'|en |pour la |pour l')?"
 
 

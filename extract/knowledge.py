@@ -39,6 +39,7 @@ class Entry:
     region: str | None
     label: str
     runner: str | None = None
+    per_region: str | None = None  # a network of one member per region: "named" after it, or "carried" (a Dreets)
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +54,7 @@ def entries() -> dict[str, Entry]:
     for section, label in (("bodies", BODY), ("programmes", PROGRAMME)):
         for row in _data()[section]:
             out[row["name"]] = Entry(row["name"], row.get("kind", "programme"), row.get("region"), label,
-                                     row.get("runner"))
+                                     row.get("runner"), row.get("per_region"))
     return out
 
 

@@ -115,6 +115,9 @@ def test_kb_bodies_are_well_formed():
         assert body["region"] is None or body["region"] in OFFICIAL_REGIONS, body["name"]
         assert all(len(name) >= 2 for name in [*body.get("aliases", ()), *body.get("acronyms", ())]), body["name"]
         assert set(body.get("former", ())) <= set(body.get("aliases", ())), body["name"]
+        # A network of one member per region is national itself: its members carry or name the region.
+        assert body.get("per_region") in (None, "named", "carried"), body["name"]
+        assert not (body.get("per_region") and body["region"]), body["name"]
 
 
 def test_kb_holds_every_region_and_departement_as_a_body():
