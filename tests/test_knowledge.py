@@ -56,6 +56,10 @@ KNOWN_NAMES = [
          "a school and a foreign research funder"),
     case("Manpower et le groupe La Poste", [("Manpower", "ORG", "ManpowerGroup"), ("groupe La Poste", "ORG", "La Poste")],
          "companies"),
+    case("l'AP-HP et la Fondation pour la recherche médicale", [("AP-HP", "ORG", "AP-HP"), (
+        "Fondation pour la recherche médicale", "ORG", "Fondation pour la recherche médicale")], "hospitals, foundations"),
+    case("le RSMA et l'Acsé", [("RSMA", "ORG", "Service militaire adapté"), ("Acsé", "ORG", "ANCT")],
+         "insertion bodies, a former one"),
 ]
 
 
@@ -121,6 +125,11 @@ PATTERN_BODIES = [
                                                              ("Land de Bade-Wurtemberg", "Land de Bade-Wurtemberg", None)]),
     case("Avec la Confédération, le canton finance.", [("Confédération", "Confédération suisse", None)]),
     case("La conseillère départementale du canton de Lodève vote.", [], "a French canton elects, it is no body"),
+    case("Le Cap emploi de l'Hérault et Polytech Nice Sophia.",
+         [("Cap emploi de l'Hérault", "Cap emploi de l'Hérault", "Occitanie"),
+          ("Polytech Nice Sophia", "Polytech Nice Sophia", "Provence-Alpes-Côte d'Azur")]),
+    case("Le RSMA de Guadeloupe forme 600 jeunes.", [("RSMA de Guadeloupe", "Service militaire adapté", "Guadeloupe")],
+         "a body of one member per region, carrying it"),
     case("Le Boston Children's Hospital et le King's College London coopèrent.",
          [("Boston Children's Hospital", "Boston Children's Hospital", None),
           ("King's College London", "King's College London", None)], "named in English"),
@@ -234,6 +243,10 @@ NEVER_ORGANISATIONS = [
     case("Sénatrice de la Drôme depuis 2020, elle préside la commission.", set(), "a side box's title"),
     case("Président de l'université de Lille, il a présenté le budget.", {"Université de Lille"}, "a title before a body"),
     case("Le Trinity College Dublin obtient 2 M€.", {"Trinity College Dublin"}, "an English name, not a place"),
+    case("Le dispositif prend le relais du programme « Cap Métiers », doté de 11 M€.", set(),
+         "a known body's name as a programme's title"),
+    case("L'association « Apprentis d'Auteuil » reçoit 2 M€.", {"Apprentis d'Auteuil"},
+         "a body's name quoted after a word that opens no programme"),
     case("Le PRES Université de Toulouse obtient 5 M€.", {"Université de Toulouse"}, "a legal form before a name"),
     case("La Région publie le détail de son budget.\nInvestissements dans les collèges, par canton :\nNiort : 4 M€",
          set(), "a common word capitalised at the start of a line"),
@@ -251,10 +264,10 @@ def test_never_organisations(nlp, text, want):
 
 # An acronym the text defines in brackets after a body's name stands for that body wherever the text uses it.
 DEFINED_ACRONYMS = [
-    case("L'Association régionale des missions locales (ARML) alerte : selon l'ARML, 1,2 M€ manquent.",
-         [("Association régionale des missions locales", "Association régionale des missions locales"),
-          ("ARML", "Association régionale des missions locales"), ("ARML", "Association régionale des missions "
-                                                                  "locales")], "an unknown body"),
+    case("L'Union régionale des entreprises d'insertion (UREI) alerte : selon l'UREI, 1,2 M€ manquent.",
+         [("Union régionale des entreprises d'insertion", "Union régionale des entreprises d'insertion"),
+          ("UREI", "Union régionale des entreprises d'insertion"),
+          ("UREI", "Union régionale des entreprises d'insertion")], "an unknown body"),
     case("La Communauté urbaine de Bordeaux (CUB) signe avec la CDC. La CUB prendra 4 M€ à sa charge.",
          [("Communauté urbaine de Bordeaux", "Bordeaux Métropole"), ("CUB", "Bordeaux Métropole"),
           ("CDC", "Caisse des dépôts"), ("CUB", "Bordeaux Métropole")], "a former name of a known body"),
