@@ -55,6 +55,7 @@ OTHER_BOILERPLATE = [
     line("Tous nos contenus pendant 15 jours pour 1 €, puis 39 € par mois sans engagement."),
     line("Abonnement annuel : 468 € HT, licence multi-utilisateurs sur devis."),
     line("Abonnement numérique : 39 € TTC par mois."),
+    line("Collectivités, organismes de formation : abonnement annuel à partir de 450 € HT, tarifs dégressifs."),
     # A scraper's stamp before the lead (real-dispatches.md): the publication month, not article text.
     line(" date 2023-07 "),
     line("date 2019-11"),
@@ -66,6 +67,7 @@ ARTICLE_LINES = [
     line("La région Normandie a voté 3,7 M€ pour la formation le 14 décembre 2020."),
     line("Les abonnements à la plateforme coûtent 3 M€ par an à la région."),
     line("Abonnement annuel aux transports : la Région en rembourse la moitié aux apprentis, soit 2 M€."),
+    line("L'abonnement annuel aux transports coûte 450 € TTC : la Région en rembourse la moitié aux apprentis."),
     line("Voici la liste des lauréats de l'appel à projets, pour un total de 12 M€."),
     line("Le site de la Région permet de consulter la politique régionale de formation."),
     # Words of promotions inside article sentences: a promotion pattern must not drop them with their amounts.
