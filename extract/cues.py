@@ -10,9 +10,9 @@ from extract.data import load_json
 
 __all__ = ["CUES", "FUNDER_VERBS", "RECIPIENT_VERBS", "ANAPHORA", "COMPARISON", "COMPARED", "ROLE_BEFORE", "NATIONAL",
            "UNATTACHED_DATE", "DECISION", "CONTINUATION", "PART_OF", "AFTER_BODY", "AGENT_BEFORE", "CLAUSE_BREAK",
-           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "DATELINE", "EARLIER", "PLACE_COMPLEMENT",
-           "MONTH_BEFORE", "PLACE_ACTING", "COST", "COST_REACH", "YEAR_BEFORE", "YEAR", "MONEY_NOUNS", "line_around",
-           "on_stamp_line", "role_of", "year_at"]
+           "GAP_BREAK", "GOAL_CUES", "HORIZON_CUES", "BULLETS", "DATE_STAMP", "DATELINE", "EARLIER",
+           "PLACE_COMPLEMENT", "MONTH_BEFORE", "PLACE_ACTING", "COST", "COST_REACH", "YEAR_BEFORE", "YEAR",
+           "MONEY_NOUNS", "line_around", "on_stamp_line", "role_of", "year_at"]
 
 CUES = load_json("cues.json")
 
@@ -64,7 +64,7 @@ PLACE_COMPLEMENT = re.compile(rf"\b{_words('place_complement')}(?: l[ea]| les| l
 EARLIER = re.compile(rf"\b{_words('earlier')}(?!\w)", re.I)
 # A line that is a page's date stamp and nothing else: "14/11/2023", "Publié le 10/04/2025 à 17h42", "Mis à jour le
 # mardi 8 avril 2025", "Publié le 25/03/2025 – Mis à jour le 27/03/2025 à 11h20", and a page's section after it
-# ("2024-12-03 | Emploi - Politiques publiques"), and a dateline's day.
+# ("2024-12-03 | Emploi - Politiques publiques"), and a dispatch's dateline ("Nantes, 8 février 2019").
 _MONTH = r"(?:janv|févr|fevr|mars|avr|mai|juin|juil|août|aout|sept|oct|nov|déc|dec)[a-zéû]*\.?"
 _DAY = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}(?:-\d{{2}})?|(?:\d{{1,2}}(?:er)?\s+)?{_MONTH}\s+\d{{4}})"
 # A month's name right before a number: the number is the year of a date ("le décret du 22 février 2025 à 5 000 euros").

@@ -15,7 +15,8 @@ from extract.cues import BULLETS, DATE_STAMP, DECISION, HORIZON_CUES, UNATTACHED
 from extract.knowledge import PROGRAMME
 from extract.types import DateMention, Mention
 
-__all__ = ["Story", "stories", "main_body", "headline", "headline_end", "lead_end", "line_year", "names", "is_unattached"]
+__all__ = ["Story", "stories", "main_body", "headline", "headline_end", "lead_end", "line_year", "names",
+           "is_unattached"]
 
 # An older dispatch appended to a page dates its opening this many years or more before the page's own.
 OLDER_STORY_YEARS = 2
@@ -73,11 +74,13 @@ def headline_end(text: str) -> int:
 def headline(text: str) -> str | None:
     """The headline of a dispatch, or None when its first line (past date stamps) is no heading.
 
-    >>> headline("BP 2025 : la Région vote 12 M€\\nLes élus ont voté 12 M€ jeudi."), headline("La Région vote 12 M€.")
+    >>> headline("BP 2025 : la Région vote 12 M€\\nLes élus l'ont voté."), headline("La Région vote 12 M€.")
     ('BP 2025 : la Région vote 12 M€', None)
     """
     end = headline_end(text)
-    return text[headline_start(text):end].strip() or None if end else None
+    if not end:
+        return None
+    return text[headline_start(text):end].strip() or None
 
 
 def lead_end(text: str) -> int:

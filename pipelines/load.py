@@ -81,8 +81,8 @@ class _Rows:
 
 def _article_rows(item: Processed, run_id: int, rows: _Rows) -> None:
     raw, extraction, article_id = item.prepared.raw, item.extraction, item.prepared.raw.id
-    rows.articles.append(dict(id=article_id, source=raw.source, line=raw.line, url=raw.url, title=item.prepared.title,
-                              published=_published(raw.published), text=item.prepared.text,
+    rows.articles.append(dict(id=article_id, source=raw.source, line=raw.line, url=raw.url,
+                              title=item.prepared.title, published=_published(raw.published), text=item.prepared.text,
                               content_hash=item.prepared.content_hash, encoding=raw.encoding,
                               main_region=extraction.main_region, run_id=run_id))
     rows.entities += [dict(article_id=article_id, label=m.label, text=m.text, norm=m.norm, start=m.start, end=m.end)
