@@ -213,6 +213,8 @@ def _range_start() -> re.Pattern:
                       rf"(?:\s?(?:d')?(?P<lowcur>{_currencies()}))?(?:\s(?P<link>et|à)\s|\s?(?P<link_dash>[-–—])\s?)$")
 
 
+# A bare lower bound ("X à Y euros", no "de" or "entre" before it) is at least this share of the upper one.
+RANGE_SPREAD = 100
 # What links the bounds of a range, right before the upper one: "et", "à", a dash.
 RANGE_LINK_BEFORE = re.compile(r"(?:\s(?:et|à)\s|\s?[-–—]\s?)$")
 
@@ -244,6 +246,8 @@ def _range_low(text: str, match: re.Match) -> tuple[int, Decimal] | None:
     shares = not found.group("lowcur") and low < high
     if not (magnitude or found.group("lowcur") or shares or found.group("lead")):
         return None  # "en 2023 à 20 M€", "2024 - 5 M€": no range without a bound of the same kind
+    if shares and not found.group("lead") and low * RANGE_SPREAD < high:
+        return None  # "les titres de niveau 7 à 10 000 euros": a number that small is no bound of that one
     low *= magnitude or (_magnitude_of(match) if shares else 1)
     return window_start + found.start("low"), low
 
@@ -379,6 +383,9 @@ def _prefix_amounts(text: str, taken: list[Amount]) -> list[Amount]:
 # d'euros)". The bare numbers under it are amounts in that unit.
 STATED_UNIT = re.compile(r"\((?:en\s+)?(?:(?P<smag>k|K|M|Md|Mds)\s?)?(?P<cur>€|euros?|EUR)\)|"
                          r"\((?:en\s+)?(?P<wmag>milliers|millions?|milliards?) d['’](?P<wcur>euros)\)")
+# ... or by the line introducing the table or list, brackets or not: "…, en millions d'euros :", "Crédits en k€ :".
+INTRO_UNIT = re.compile(r"\ben\s+(?:(?P<smag>k|K|M|Md|Mds)\s?)?(?P<cur>€|euros?|EUR)\)?\s*:\s*$|"
+                        r"\ben\s+(?P<wmag>milliers|millions?|milliards?) d['’](?P<wcur>euros)\)?\s*:\s*$", re.M)
 STATED_MAGNITUDES = {**SYMBOL_MAGNITUDES, **WORD_MAGNITUDES, "milliers": 10**3}
 CELL_SEPARATOR = re.compile(r"[|\t]")
 CELL_NUMBER = re.compile(rf"\s*(?:(?P<sign>[-+])\s?)?{DIGITS}\s*$")
@@ -386,13 +393,20 @@ CELL_NUMBER = re.compile(rf"\s*(?:(?P<sign>[-+])\s?)?{DIGITS}\s*$")
 UNIT_LIST_LINE = re.compile(rf"[^:|\t\n]{{1,80}}:\s*(?:(?P<sign>[-+])\s?)?{DIGITS}\s*$")
 
 
-def _stated_unit(cell: str, text: str) -> tuple[int, str] | None:
+def _stated_unit(cell: str, text: str, pattern: re.Pattern = STATED_UNIT) -> tuple[int, str] | None:
     """The magnitude and currency a heading states, if any."""
-    found = STATED_UNIT.search(cell)
+    found = pattern.search(cell)
     if not found:
         return None
     magnitude = STATED_MAGNITUDES.get(found.group("smag") or found.group("wmag") or "", 1)
     return magnitude, _currency_of(found.group("cur") or found.group("wcur"), text)
+
+
+def _intro_unit(line: str, text: str) -> tuple[int, str] | None:
+    """The magnitude and currency a line introducing a list or table states before its colon, if any."""
+    if not line.rstrip().endswith(":"):
+        return None
+    return _stated_unit(line, text) or _stated_unit(line, text, INTRO_UNIT)
 
 
 def _unit_amount(text: str, start: int, number: re.Match, unit: tuple[int, str]) -> Amount | None:
@@ -405,14 +419,16 @@ def _unit_amount(text: str, start: int, number: re.Match, unit: tuple[int, str])
 
 
 def _column_amounts(text: str, taken: list[Amount]) -> list[Amount]:
-    """Bare numbers under a heading that states their unit: a table's column ("Montant (k€)") or the lines of a list
-    introduced by one ("Répartition des crédits (en k€) :")."""
-    if not STATED_UNIT.search(text):
+    """Bare numbers under a heading that states their unit: a table's column ("Montant (k€)"), or the lines of a list
+    or the cells of a table introduced by one ("Répartition des crédits (en k€) :", "…, en millions d'euros :")."""
+    if not (STATED_UNIT.search(text) or INTRO_UNIT.search(text)):
         return []
     found, width, columns, listed, start = [], 0, {}, None, 0
     for line in text.split("\n"):
         cells = CELL_SEPARATOR.split(line)
         units = {i: u for i, cell in enumerate(cells) if (u := _stated_unit(cell, text))} if len(cells) > 1 else {}
+        if not units and listed and len(cells) > 1:  # a table under the line stating its unit: every column is in it
+            units = dict.fromkeys(range(len(cells)), listed)
         if units:  # a table's heading row: the columns whose unit it states
             width, columns, listed = len(cells), units, None
         elif columns and len(cells) == width:
@@ -423,7 +439,7 @@ def _column_amounts(text: str, taken: list[Amount]) -> list[Amount]:
             found.append(_unit_amount(text, start, number, listed))
         else:
             columns = {}
-            listed = _stated_unit(line, text) if line.rstrip().endswith(":") else None
+            listed = _intro_unit(line, text)
         start += len(line) + 1
     return [a for a in found if a and not any(t.start < a.end and a.start < t.end for t in taken)]
 

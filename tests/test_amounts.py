@@ -264,6 +264,10 @@ REAL_DISPATCH_VARIANTS = [
     case("un pacte de 260 M€, dont 171 millions de l'État", Want(260_000_000), Want(171_000_000)),
     case("Lycée | Opération | Montant (k€)\nLycée de Miramas | ateliers | 9 800", Want(9_800_000)),
     case("Répartition des crédits (en millions d'euros) :\nNord : 14,8\nSud : 6", Want(14_800_000), Want(6_000_000)),
+    # ... or the line introducing a table or list states it, brackets or not, for every column.
+    case("Le rapport compare les deux collectes, en millions d'euros :\nContribution | 2021 | 2022\nCUFPA | 9 412 | 10 275",
+         Want(9_412_000_000), Want(10_275_000_000)),
+    case("Répartition des crédits en k€ :\nNord : 14,8\nSud : 6", Want(14_800), Want(6_000)),
     case("une prime plafonnée à 4 000 euros par salarié", Want(4_000, qualifier="max", per="salarié")),
     case("moins de 1 200 € par stagiaire", Want(1_200, qualifier="max", per="stagiaire")),
     case("la Région plafonnant son aide à 600 000 euros par projet", Want(600_000, qualifier="max", per="projet")),
@@ -285,10 +289,13 @@ REAL_DISPATCH_VARIANTS = [
     # ... nor a year after "en": "de 5 800 euros en 2021 à 6 400 euros" is two amounts.
     case("passé de 5 800 euros par stagiaire en 2021 à 6 400 euros en 2024", Want(5_800, per="stagiaire"), Want(6_400)),
     case("pour 10 à 15 % et 3 M€", Want(3_000_000)),
+    case("plafonner les titres de niveau 7 à 10 000 euros par an", Want(10_000, per="an")),
 ]
 
 # Not amounts: counts, and a page cut off right after a number (a truncated last amount is no fact).
 REAL_DISPATCH_NOT_AMOUNTS = [
+    case("Les effectifs, en milliers :\nCentre | 2023 | 2024\nCFA | 12 | 14"),
+    case("Les crédits en M€ :\nsont votés en juin.\nCentre | 2023 | 2024\nCFA | 12 | 14"),
     case("Le trafic a atteint 4,2 milliards de passagers."),
     case("Le budget est voté. Le trafic a atteint 4,2 milliards de passagers.", ),
     case("Le nombre de contrats financés a atteint 1,2 million."),
