@@ -72,13 +72,13 @@ def headline_end(text: str) -> int:
 
 
 def headline(text: str) -> str | None:
-    """The headline of a dispatch, or None when its first line (past date stamps) is no heading.
+    """The headline of a dispatch, or None when its first line (past date stamps) is no heading or is all its text.
 
-    >>> headline("BP 2025 : la Région vote 12 M€\\nLes élus l'ont voté."), headline("La Région vote 12 M€.")
+    >>> headline("BP 2025 : la Région vote 12 M€\\nLes élus l'ont voté."), headline("La Région vote 12 M€")
     ('BP 2025 : la Région vote 12 M€', None)
     """
     end = headline_end(text)
-    if not end:
+    if not end or not text[end:].strip():
         return None
     return text[headline_start(text):end].strip() or None
 

@@ -136,10 +136,13 @@ def test_a_text_file_is_titled_by_its_headline_in_extract_and_in_the_store(tmp_p
     dump.mkdir()
     (dump / "bp.txt").write_text(HEADLINED, encoding="utf-8")
     (dump / "plain.txt").write_text(FIRST_TEXT, encoding="utf-8")
+    # A line that is all the text is no headline: the record keeps no title rather than its whole text.
+    (dump / "feed.jsonl").write_text(json.dumps({"id": "line", "text": "La Région Bretagne vote 12 M€"}) + "\n",
+                                     encoding="utf-8")
     code, out, err = run_cli("extract", dump, "--workers", "1")
     assert code == 0, err
     titles = {r["id"]: r["title"] for r in map(json.loads, out.splitlines())}
-    assert titles == {"bp": "BP 2025 : la Région Bretagne vote 12 M€ pour les CFA", "plain": None}
+    assert titles == {"bp": "BP 2025 : la Région Bretagne vote 12 M€ pour les CFA", "line": None, "plain": None}
     db = tmp_path / "titles.db"
     code, _, err = run_cli("ingest", dump, "--db", db, "--quiet", "--workers", "1")
     assert code == 0, err
