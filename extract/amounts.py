@@ -381,11 +381,11 @@ def _prefix_amounts(text: str, taken: list[Amount]) -> list[Amount]:
 
 # A unit stated once for a table's column or a list's lines: "Montant (k€)", "Répartition (en k€) :", "(en millions
 # d'euros)". The bare numbers under it are amounts in that unit.
-STATED_UNIT = re.compile(r"\((?:en\s+)?(?:(?P<smag>k|K|M|Md|Mds)\s?)?(?P<cur>€|euros?|EUR)\)|"
-                         r"\((?:en\s+)?(?P<wmag>milliers|millions?|milliards?) d['’](?P<wcur>euros)\)")
+_UNIT = (r"(?:(?:(?P<smag>k|K|M|Md|Mds)\s?)?(?P<cur>€|euros?|EUR)|"
+         r"(?P<wmag>milliers|millions?|milliards?) d['’](?P<wcur>euros))")
+STATED_UNIT = re.compile(rf"\((?:en\s+)?{_UNIT}\)")
 # ... or by the line introducing the table or list, brackets or not: "…, en millions d'euros :", "Crédits en k€ :".
-INTRO_UNIT = re.compile(r"\ben\s+(?:(?P<smag>k|K|M|Md|Mds)\s?)?(?P<cur>€|euros?|EUR)\)?\s*:\s*$|"
-                        r"\ben\s+(?P<wmag>milliers|millions?|milliards?) d['’](?P<wcur>euros)\)?\s*:\s*$", re.M)
+INTRO_UNIT = re.compile(rf"\ben\s+{_UNIT}\)?\s*:\s*$", re.M)
 STATED_MAGNITUDES = {**SYMBOL_MAGNITUDES, **WORD_MAGNITUDES, "milliers": 10**3}
 CELL_SEPARATOR = re.compile(r"[|\t]")
 CELL_NUMBER = re.compile(rf"\s*(?:(?P<sign>[-+])\s?)?{DIGITS}\s*$")

@@ -14,11 +14,8 @@ from extract.patterns import Anchored
 from extract.regions import find_places, place_alternation, region_of
 from extract.types import Mention
 
-__all__ = ["canonical", "is_not_body", "is_budget_act", "find_bodies", "acting_places", "REGIONAL_BODIES"]
+__all__ = ["canonical", "is_not_body", "is_budget_act", "find_bodies", "acting_places", "regional_bodies"]
 
-# Bodies that exist once per region (`per_region` in kb.json): "Transitions Pro Normandie" names the body; a Dreets
-# keeps its national name but carries its region for attribution.
-REGIONAL_BODIES = {e.name: e.per_region for e in entries().values() if e.per_region}
 LINK = r"(?:\s*\([^()\n]{0,30}\))?\s+(?:de la |de l'|des |du |de |d'|en |pour la |pour l')?"
 
 
@@ -91,9 +88,16 @@ def _region_institution() -> Anchored:
         r"conseil|assembl|ex[ée]cutif|r[ée]gion|collectivit", 0)
 
 
+@lru_cache(maxsize=1)
+def regional_bodies() -> dict[str, str]:
+    """Bodies that exist once per region (`per_region` in kb.json) and how: "named" (Transitions Pro Normandie names
+    the body) or "carried" (a Dreets keeps its national name but carries its region for attribution)."""
+    return {e.name: e.per_region for e in entries().values() if e.per_region}
+
+
 def _known_body(text: str, known: Span, main: str | None) -> Mention:
     """A body of the knowledge base; one that exists once per region takes the place after it, or the story's."""
-    name, kind = known.kb_id_, REGIONAL_BODIES.get(known.kb_id_)
+    name, kind = known.kb_id_, regional_bodies().get(known.kb_id_)
     after = _place_after().match(text, known.end_char) if kind else None
     region = (region_of(after.group("place")) if after else None) or (main if kind else entry(name).region)
     end = after.end() if after else known.end_char
@@ -106,8 +110,8 @@ def _members_named(text: str, known: list[Span]) -> dict[str, set[str]]:
     after its name ("Transitions Pro de Normandie"), or by a member's own name ("Transitions Pro Bretagne")."""
     found: dict[str, set[str]] = {}
     for span in known:
-        network = span.kb_id_ if span.kb_id_ in REGIONAL_BODIES else _network_of(span.kb_id_)
-        after = _place_after().match(text, span.end_char) if span.kb_id_ in REGIONAL_BODIES else None
+        network = span.kb_id_ if span.kb_id_ in regional_bodies() else _network_of(span.kb_id_)
+        after = _place_after().match(text, span.end_char) if span.kb_id_ in regional_bodies() else None
         region = region_of(after.group("place")) if after else (entry(span.kb_id_).region if network else None)
         if network and region:
             found.setdefault(network, set()).add(region)
@@ -116,7 +120,7 @@ def _members_named(text: str, known: list[Span]) -> dict[str, set[str]]:
 
 def _network_of(name: str) -> str | None:
     """The network a member's name starts with: "Transitions Pro" for "Transitions Pro Bretagne"."""
-    return next((network for network in REGIONAL_BODIES if name.startswith(f"{network} ")), None)
+    return next((network for network in regional_bodies() if name.startswith(f"{network} ")), None)
 
 
 # "la région" alone names the institution after these words ("financé par la région"), not after "dans la région".

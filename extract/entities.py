@@ -228,26 +228,17 @@ QUOTE_CLOSE = re.compile(r"\s?[»”]")
 WORD_BEFORE_QUOTE = re.compile(r"(\w+)\s?[«“]\s?$")
 
 
-def _is_quoted(text: str, mention: Mention) -> bool:
-    return bool(QUOTE_OPEN.search(text, max(0, mention.start - 2), mention.start)
-                and QUOTE_CLOSE.match(text, mention.end))
-
-
-def _quoted_title(text: str, mention: Mention) -> Mention:
-    """An organisation the model finds alone between guillemets is a programme's title: tagged PROG."""
-    if mention.label == "ORG" and _is_quoted(text, mention):
-        return replace(mention, label=PROGRAMME, norm=mention.text)
-    return mention
-
-
-def _programme_titled(text: str, mention: Mention) -> Mention:
-    """A known body's name alone between guillemets right after a programme's head word is that programme's title:
-    "le programme « Cap Métiers »" is no Carif-Oref."""
-    before = WORD_BEFORE_QUOTE.search(text, max(0, mention.start - 30), mention.start)
-    if mention.label == "ORG" and before and before.group(1).lower() in _word_lists()["programme_heads"] \
-            and _is_quoted(text, mention):
-        return replace(mention, label=PROGRAMME, norm=mention.text, region=None)
-    return mention
+def _quoted_title(text: str, mention: Mention, heads: frozenset[str] | None = None) -> Mention:
+    """An organisation alone between guillemets is a programme's title, tagged PROG; with `heads`, only when one of
+    these words opens the guillemets ("le programme « Cap Métiers »": a known body's name, no Carif-Oref there)."""
+    if mention.label != "ORG" or not (QUOTE_OPEN.search(text, max(0, mention.start - 2), mention.start)
+                                      and QUOTE_CLOSE.match(text, mention.end)):
+        return mention
+    if heads is not None:
+        before = WORD_BEFORE_QUOTE.search(text, max(0, mention.start - 30), mention.start)
+        if not before or before.group(1).lower() not in heads:
+            return mention
+    return replace(mention, label=PROGRAMME, norm=mention.text, region=None)
 
 
 # The words before an acronym in brackets that may hold the name it abbreviates, looked for in the last
@@ -315,7 +306,7 @@ def find_entities(doc: Doc, known_in: Callable[[str], list[Span]] = known_spans)
                   if s.label_ != PROGRAMME and is_budget_act(text, s)]  # a budget act is a law, like a programme
     gazetteer += [p for p in acting_places(text, places) if not _overlaps(p, gazetteer)]
     gazetteer += [p for p in places if not _overlaps(p, gazetteer)]
-    gazetteer = [_programme_titled(text, m) for m in gazetteer]
+    gazetteer = [_quoted_title(text, m, _word_lists()["programme_heads"]) for m in gazetteer]
     model = [_quoted_title(text, m) for m in _model_mentions(doc) if not _overlaps(m, gazetteer)]
     mentions = _former_names(text, _defined_acronyms(text, sorted(gazetteer + model, key=lambda m: m.start)))
     return _defined_programmes(text, mentions), main

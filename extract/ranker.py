@@ -348,11 +348,14 @@ class Weights:
     def score(self, values: dict) -> float:
         """The sum of the candidate's values by their weights, summed exactly so that the features' order is no
         matter (a block's dimensions as one product)."""
-        blocks = sorted(name for name, value in values.items() if is_block(value))
-        terms = [float(self.block(name, len(values[name])) @ values[name]) for name in blocks]
-        if blocks:
-            values = {name: value for name, value in values.items() if not is_block(value)}
-        return math.fsum([*terms, *map(operator.mul, map(self.by_name.get, values, repeat(0.0)), values.values())])
+        blocks, plain = [], {}
+        for name, value in values.items():
+            if is_block(value):
+                blocks.append(name)
+            else:
+                plain[name] = value
+        terms = [float(self.block(name, len(values[name])) @ values[name]) for name in sorted(blocks)]
+        return math.fsum([*terms, *map(operator.mul, map(self.by_name.get, plain, repeat(0.0)), plain.values())])
 
 
 @lru_cache(maxsize=None)
